@@ -180,7 +180,7 @@ TEST(ParseTtl, NumbersAndUnits) {
     ASSERT_FALSE(r.ok()) << bad;
     EXPECT_THAT(r.error().message, HasSubstr("expected seconds or a duration")) << bad;
   }
-  for (const char* big : {"2147483648", "4294967296", "99999999999999999999", "3550w"}) {
+  for (const char* big : {"2147483648", "4294967296", "99999999999999999999", "3551w"}) {
     auto r = parse_ttl(big);
     ASSERT_FALSE(r.ok()) << big;
     EXPECT_THAT(r.error().message, HasSubstr("over 2147483647")) << big;
@@ -291,6 +291,7 @@ TEST(ZoneFileParser, GoodInputs) {
       {"escaped dot in an owner label", "a\\.b 1 A 192.0.2.1\n", {"a\\.b.example.com. 1 A 192.0.2.1"}},
       {"AAAA and NS", "@ 1 NS ns1\nns1 1 AAAA 2001:db8::1\n",
        {"example.com. 1 NS ns1.example.com.", "ns1.example.com. 1 AAAA 2001:db8::1"}},
+      {"CLASS1 is IN", "www 1 CLASS1 A 192.0.2.1\n", {"www.example.com. 1 A 192.0.2.1"}},
       {"owner named like a class or type", "in 1 A 192.0.2.1\na 1 A 192.0.2.2\n",
        {"in.example.com. 1 A 192.0.2.1", "a.example.com. 1 A 192.0.2.2"}},
   };
@@ -353,6 +354,7 @@ TEST(ZoneFileParser, BadInputs) {
       {"www 1 SOA ( ns host 1 2 3\n", 1, 11, "unbalanced '('"},
       {"www CH A 192.0.2.1\n", 1, 5, "class 'CH' is not supported: only IN"},
       {"www 1 HS A 192.0.2.1\n", 1, 7, "class 'HS' is not supported"},
+      {"www CLASS3 A 192.0.2.1\n", 1, 5, "class 'CLASS3' is not supported"},
       {"foo.other. 1 A 192.0.2.1\n", 1, 1, "record owner 'foo.other.' is outside the zone 'example.com.'"},
       {"$ORIGIN other.\nfoo 1 A 192.0.2.1\n", 2, 1, "record owner 'foo.other.' is outside the zone"},
       {"$GENERATE 1-10 host$ A 10.0.0.$\n", 1, 1, "$GENERATE is unsupported"},
