@@ -1,6 +1,7 @@
 #include "resolver/zone/zonefile.h"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cerrno>
 #include <cstring>
@@ -353,6 +354,22 @@ class Parser {
     return false;
   }
 
+  // The codec does not say which token failed, but its messages quote it ("got 'x'",
+  // "unexpected 'x'") or say "end of rdata": point there when that is unambiguous,
+  // else at the first rdata token.
+  static LexPos rdata_error_position(const LexEntry& e, size_t first, const std::string& message) {
+    if (first == e.tokens.size() || message.find("end of rdata") != std::string::npos) {
+      return after(e, e.tokens.size() - 1);
+    }
+    size_t found = e.tokens.size();
+    for (size_t k = first; k < e.tokens.size(); ++k) {
+      if (message.find("'" + e.tokens[k].text + "'") == std::string::npos) continue;
+      if (found != e.tokens.size()) return e.positions[first];  // two candidates
+      found = k;
+    }
+    return e.positions[found != e.tokens.size() ? found : first];
+  }
+
   void record(const LexEntry& e, const std::string& file) {
     Name owner;
     if (!record_owner(e, file, owner)) return;
@@ -370,8 +387,10 @@ class Parser {
     auto rdata_tokens = std::span<const wire::TextToken>(e.tokens).subspan(i);
     auto rdata = wire::rdata_from_text(type, rdata_tokens, origin_);
     if (!rdata) {
-      LexPos where = i < e.tokens.size() ? e.positions[i] : after(e, i - 1);
-      error(file, where, "bad " + wire::type_to_text(type) + " rdata: " + rdata.error().message);
+      std::string message = rdata.error().message;
+      std::string type_text = wire::type_to_text(type);
+      if (message.compare(0, type_text.size(), type_text) != 0) message = type_text + " rdata: " + message;
+      error(file, rdata_error_position(e, i, rdata.error().message), std::move(message));
       return;
     }
     if (!owner.is_subdomain_of(opt_.origin)) {
@@ -506,6 +525,28 @@ Result<std::vector<ZoneFileRecord>> load_zone_file(const std::string& path, cons
   return fail(Errc::syntax, std::move(message));
 }
 
+namespace {
+
+// Writing a name relative to the origin drops the case of its origin part, so only
+// names whose origin part is byte-equal to the origin may be written relative.
+bool relative_keeps_case(const Name& name, const Name& origin) {
+  if (!name.is_subdomain_of(origin)) return true;  // written absolute anyway
+  return name.suffix(origin.label_count()).equals_exact(origin);
+}
+
+bool rdata_relative_keeps_case(const wire::RR& rr, const Name& origin) {
+  std::array<wire::RdataName, 16> names;
+  size_t n = wire::rdata_names(rr.type, rr.rdata.bytes, names);
+  if (n == names.size()) return false;  // maybe more than we looked at
+  for (size_t i = 0; i < n; ++i) {
+    auto name = Name::from_wire(std::span(rr.rdata.bytes).subspan(names[i].offset, names[i].size));
+    if (!name || !relative_keeps_case(*name, origin)) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 std::string print_zone_file(const Name& origin, std::span<const wire::RR> records) {
   std::vector<const wire::RR*> order;
   order.reserve(records.size());
@@ -522,14 +563,15 @@ std::string print_zone_file(const Name& origin, std::span<const wire::RR> record
   });
   std::string out = "$ORIGIN " + origin.to_text() + "\n";
   for (const wire::RR* rr : order) {
-    out += rr->owner.to_text_relative(origin);
+    out += relative_keeps_case(rr->owner, origin) ? rr->owner.to_text_relative(origin) : rr->owner.to_text();
     out += '\t';
     out += std::to_string(rr->ttl);
     out += '\t';
     out += wire::class_to_text(rr->rclass);
     out += '\t';
     out += wire::type_to_text(rr->type);
-    std::string rdata = wire::rdata_to_text(rr->type, rr->rdata, &origin);
+    std::string rdata =
+        wire::rdata_to_text(rr->type, rr->rdata, rdata_relative_keeps_case(*rr, origin) ? &origin : nullptr);
     if (!rdata.empty()) {
       out += '\t';
       out += rdata;

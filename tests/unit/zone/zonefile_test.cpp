@@ -284,7 +284,7 @@ TEST(ZoneFileParser, GoodInputs) {
        {"www.example.com. 1 A 192.0.2.1", "mail.example.com. 1 A 192.0.2.2"}},
       {"RFC 3597 rdata for a known type", "www 1 A \\# 4 C0000201\n", {"www.example.com. 1 A 192.0.2.1"}},
       {"RFC 3597 type and rdata", "www 1 TYPE65280 \\# 3 abcdef\n",
-       {"www.example.com. 1 TYPE65280 \\# 3 abcdef"}},
+       {"www.example.com. 1 TYPE65280 \\# 3 ABCDEF"}},
       {"TYPEnn of a known type", "www 1 TYPE1 192.0.2.1\n", {"www.example.com. 1 A 192.0.2.1"}},
       {"wildcard owner", "* 1 A 192.0.2.1\n*.sub 1 A 192.0.2.2\n",
        {"*.example.com. 1 A 192.0.2.1", "*.sub.example.com. 1 A 192.0.2.2"}},
@@ -375,9 +375,14 @@ TEST(ZoneFileParser, BadInputs) {
       {"www 1 \"A\" 192.0.2.1\n", 1, 7, "expected a class or type, got a quoted string"},
       {"www 1 IN ANY 192.0.2.1\n", 1, 10, "type 'ANY' is a meta type"},
       {"www 1 AXFR 192.0.2.1\n", 1, 7, "type 'AXFR' is a meta type"},
-      {"www 1 A 999.0.2.1\n", 1, 9, "bad A rdata"},
-      {"www 1 A\n", 1, 8, "bad A rdata"},
-      {"www 1 A 192.0.2.1 extra\n", 1, 9, "bad A rdata"},
+      {"www 1 A 999.0.2.1\n", 1, 9, "A address: expected an IPv4 address, got '999.0.2.1'"},
+      {"www 1 A\n", 1, 8, "A address: expected an IPv4 address"},
+      {"www 1 A 192.0.2.1 extra\n", 1, 19, "unexpected 'extra'"},
+      {"www 1 MX 10\n", 1, 12, "MX exchange: expected a domain name"},
+      {"www 1 MX 10 a..b\n", 1, 13, "empty label"},
+      {"www 1 SOA ns host 1 2 3 4 x\n", 1, 27, "SOA minimum"},
+      {"www 1 SOA ns host ( 1 2 3\n 4 x )\n", 2, 4, "SOA minimum"},
+      {"www 1 A \\# 3 abcdef\n", 1, 9, "A generic rdata"},
       {"a 1 A 192.0.2.1\nb 1 SOA ( ns host\n 1 2 3 4 5 )\nc IM A 192.0.2.1\n", 4, 3, "got 'IM'"},
       {"a 1 A 192.0.2.1\r\nb IM A 192.0.2.1\r\n", 2, 3, "got 'IM'"},
   };
@@ -725,6 +730,21 @@ TEST(ZoneFilePrinter, EscapedOwnersSurvive) {
     EXPECT_TRUE(std::any_of(got.begin(), got.end(), [&](const wire::RR& g) { return g.owner.equals_exact(rr.owner); }))
         << rr.owner.to_text();
   }
+}
+
+TEST(ZoneFilePrinter, KeepsTheCaseOfTheOriginPart) {
+  // Found by the fuzzer: relative names lose the case of their origin part, so such
+  // names are printed absolute.
+  auto r = parse("www.EXAMPLE.com. 1 A 192.0.2.1\nwww 1 NSEC mail.exaMple.com. A RRSIG NSEC\n"
+                 "www 1 MX 10 mail\n");
+  ASSERT_EQ(errors_of(r), "");
+  std::string printed = print_zone_file(kOrigin, rrs_of(r));
+  EXPECT_THAT(printed, HasSubstr("www.EXAMPLE.com.\t1\tIN\tA\t192.0.2.1\n"));
+  EXPECT_THAT(printed, HasSubstr("\tNSEC\tmail.exaMple.com. A RRSIG NSEC\n"));
+  EXPECT_THAT(printed, HasSubstr("www\t1\tIN\tMX\t10 mail\n"));
+  auto back = parse(printed);
+  ASSERT_EQ(errors_of(back), "");
+  EXPECT_EQ(record_set(r), record_set(back));
 }
 
 // ---------------------------------------------------------------- scale
