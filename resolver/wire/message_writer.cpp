@@ -138,6 +138,7 @@ bool MessageWriter::put_name(std::span<const uint8_t> name, bool compress) {
 }
 
 bool MessageWriter::put_rdata(uint16_t type, std::span<const uint8_t> rdata) {
+  if (rdata.empty()) return true;  // RFC 2136 deletes: no names to look for
   std::array<RdataName, kMaxRdataNames> names;
   size_t n = rdata_names(type, rdata, names);
   size_t off = 0;
