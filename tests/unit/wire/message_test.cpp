@@ -133,6 +133,25 @@ TEST(Message, CompressionIsByteExact) {
   expect_same(m, *back);
 }
 
+TEST(Message, RdataNamesCompressOnlyWhereTheTypeAllows) {
+  Message m;
+  m.questions.push_back({Name::must("example.com."), rrtype::ANY, rrclass::IN});
+  // SRV targets are never compressed (RFC 2782); MX exchanges may be (RFC 1035).
+  Bytes srv = Pkt().u16(0).u16(5).u16(443).name("example.com.").b;
+  m.answer.push_back(rr("_h._tcp.example.com.", rrtype::SRV, 60, srv));
+  m.answer.push_back(rr("example.com.", rrtype::MX, 60, mx_rdata(5, "example.com.")));
+  Bytes wire = build_message(m);
+  Pkt want;
+  want.header(0, 0, 1, 2, 0, 0).name("example.com.").u16(rrtype::ANY).u16(rrclass::IN);
+  want.raw({2, '_', 'h', 4, '_', 't', 'c', 'p', 0xC0, 0x0C})
+      .rr_tail(rrtype::SRV, rrclass::IN, 60, srv);  // target written out in full
+  want.raw({0xC0, 0x0C}).rr_tail(rrtype::MX, rrclass::IN, 60, {0, 5, 0xC0, 0x0C});
+  EXPECT_EQ(wire, want.b);
+  auto back = parse_message(wire);
+  ASSERT_TRUE(back.ok()) << back.error().to_string();
+  expect_same(m, *back);
+}
+
 TEST(Message, CompressionKeepsCaseAsWritten) {
   Message m;
   m.questions.push_back({Name::must("WwW.ExAmPle.CoM."), rrtype::A, rrclass::IN});
