@@ -238,8 +238,8 @@ class TcpListener {
       });
       return;
     }
+    accept();  // re-armed first: admit() may throw (bad_alloc) and the listener must go on
     admit(std::move(socket));
-    accept();
   }
 
   // The limit is server-wide; connections beyond it are closed at once.
