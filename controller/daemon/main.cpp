@@ -7,7 +7,9 @@
 #include <cstdio>
 #include <cstring>
 #include <optional>
+#include <algorithm>
 #include <string>
+#include <thread>
 #include <string_view>
 #include <vector>
 
@@ -51,14 +53,18 @@ std::string listen_list(const server::DnsServer& s) {
 
 class Daemon {
  public:
-  explicit Daemon(Options options) : options_(std::move(options)) {}
+  explicit Daemon(Options options)
+      : options_(std::move(options)),
+        threads_(options_.threads != 0 ? options_.threads
+                                       : std::max(1u, std::thread::hardware_concurrency())),
+        zones_(threads_, server::ServerConfig{}.udp_max_payload) {}
 
   int run(const sigset_t& signals) {
     auto loaded = load("loaded zones");
     if (!loaded) return 1;
     server::ServerConfig config;
     config.listen = options_.listen;
-    config.threads = options_.threads;
+    config.threads = threads_;
     auto server = server::DnsServer::start(config, zones_.handler());
     if (!server.ok()) {
       log(Level::error, "cannot start the DNS server",
@@ -100,6 +106,7 @@ class Daemon {
     LoadReport report;
     if (sources.ok()) report = zones_.load(*sources);
     else report.errors.push_back(sources.error());
+    for (const std::string& w : report.warnings) log(Level::warn, "zone warning", {{"warning", w}});
     for (const base::Error& e : report.errors) log(Level::error, "zone error", {{"error", e.to_string()}});
     auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
     if (!report.ok()) {
@@ -122,6 +129,7 @@ class Daemon {
   }
 
   Options options_;
+  unsigned threads_;
   ZoneService zones_;  // declared before any server: it outlives the handler's callers
 };
 

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "controller/daemon/zone_sources.h"
@@ -14,26 +15,29 @@
 namespace gitns::daemon {
 
 struct LoadReport {
-  size_t zones = 0;                 // zones in the published set
-  std::vector<base::Error> errors;  // every file's errors; non-empty: nothing was published
+  size_t zones = 0;                   // zones in the published set
+  std::vector<base::Error> errors;    // every error, one per line; non-empty: nothing published
+  std::vector<std::string> warnings;  // "file:line:column: warning: ..." from the zone checks
   bool ok() const { return errors.empty(); }
 };
 
 class ZoneService {
  public:
-  ZoneService();
+  // workers: the server's thread count (each gets its own reader of the published set).
+  // udp_max_payload: the largest UDP answer, as given to the server.
+  ZoneService(unsigned workers, size_t udp_max_payload);
   ~ZoneService();
 
   // Loads every source; publishes the new set only when all of them loaded.
   LoadReport load(const std::vector<ZoneSource>& sources);
 
-  // Answers from whatever set is published when each query arrives. The service must
-  // outlive the server that calls the handler.
+  // Answers from the set published when each query arrives. The service must outlive
+  // the server that calls the handler.
   server::QueryHandler handler();
 
  private:
   struct State;
-  std::unique_ptr<State> state_;
+  std::shared_ptr<State> state_;
 };
 
 }  // namespace gitns::daemon
