@@ -123,11 +123,13 @@ void ZoneBuilder::add_impl(const wire::RR& rr, const Location* where) {
     return reject(rr_text(rr.owner, rr.type) +
                   ": this type is a query or meta type and cannot be zone data");
   }
+  // Records normally come from the zone-file parser or a transfer, both of which
+  // check rdata already; checking again keeps a bad caller from corrupting a zone.
+  if (auto st = wire::rdata_check(rr.type, rr.rdata.bytes); !st) {
+    return reject(rr_text(rr.owner, rr.type) + ": " + st.error().message);
+  }
   if (const char* p = rdata_problem(rr.type, rr.rdata.bytes)) {
     return reject(rr_text(rr.owner, rr.type) + ": " + p);
-  }
-  if (rr.rdata.bytes.size() > 0xFFFF) {
-    return reject(rr_text(rr.owner, rr.type) + ": rdata over 65535 octets");
   }
   auto w = rr.owner.wire();
   uint64_t h = detail::hash_wire(w);
