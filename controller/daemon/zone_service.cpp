@@ -2,6 +2,7 @@
 
 #include <string_view>
 
+#include "resolver/auth/answer.h"
 #include "resolver/wire/name.h"
 #include "resolver/zone/zone_builder.h"
 #include "resolver/zone/zone_set.h"
@@ -62,12 +63,22 @@ struct ZoneService::State {
   // One per worker thread, indexed by QueryContext::worker: reading the published set
   // takes no lock unless a reload moved the generation.
   std::vector<Reader> readers;
-  size_t udp_max_payload;
+  auth::AnswerOptions answer_options;
+
+  size_t answer(std::span<const uint8_t> query, std::span<uint8_t> out,
+                const server::QueryContext& ctx) {
+    bool tcp = ctx.transport == server::Transport::tcp;
+    if (ctx.worker < readers.size())
+      return auth::answer_query(readers[ctx.worker].reader.current(), query, out, tcp, answer_options);
+    // Not expected (the server has as many workers as readers), but still correct.
+    auto set = holder.acquire();
+    return auth::answer_query(*set, query, out, tcp, answer_options);
+  }
 };
 
 ZoneService::ZoneService(unsigned workers, size_t udp_max_payload)
     : state_(std::make_shared<State>(workers)) {
-  state_->udp_max_payload = udp_max_payload;
+  state_->answer_options.max_udp_payload = static_cast<uint16_t>(udp_max_payload);
 }
 
 ZoneService::~ZoneService() = default;
@@ -85,17 +96,13 @@ LoadReport ZoneService::load(const std::vector<ZoneSource>& sources) {
     return report;
   }
   report.zones = (*set)->size();
-  // Placeholder until resolver/auth lands: the zones are loaded and checked, but nothing
-  // can answer from them yet, so say so instead of serving silence.
-  report.errors.push_back({base::Errc::unsupported,
-                           "zones loaded, but answering (resolver/auth) is not wired into gitnsd yet"});
+  state_->holder.publish(std::move(set).value());
   return report;
 }
 
 server::QueryHandler ZoneService::handler() {
-  return [](std::span<const uint8_t>, std::span<uint8_t>, const server::QueryContext&) -> size_t {
-    return 0;
-  };
+  return [state = state_](std::span<const uint8_t> query, std::span<uint8_t> out,
+                          const server::QueryContext& ctx) { return state->answer(query, out, ctx); };
 }
 
 }  // namespace gitns::daemon
