@@ -878,8 +878,11 @@ size_t rdata_names(uint16_t type, std::span<const uint8_t> rdata, std::span<Rdat
   if (!row) return 0;
   size_t count = 0;
   size_t pos = 0;
-  for (size_t k = 0; k < row->info.fields.size() && count < out.size(); ++k) {
-    const Field f = row->info.fields[k];
+  const auto fields = row->info.fields;
+  for (size_t k = 0; k < fields.size() && count < out.size(); ++k) {
+    // Stop after the last name: later fields (SvcParams, bitmaps) cost a full check.
+    if (std::none_of(fields.begin() + k, fields.end(), is_name)) break;
+    const Field f = fields[k];
     auto size = field_size(f, rdata, pos);
     if (!size) break;
     if (is_name(f)) {
@@ -890,6 +893,9 @@ size_t rdata_names(uint16_t type, std::span<const uint8_t> rdata, std::span<Rdat
   return count;
 }
 
+// Targets (the Row::target column): NS nsdname, MX exchange, SRV target, SVCB/HTTPS
+// TargetName (RFC 9460 section 4.3; "." gives none). CNAME and DNAME are chased in the
+// answer section, not here; NAPTR replacement is not followed.
 bool rdata_target(uint16_t type, std::span<const uint8_t> rdata, Name& out) {
   const Row* row = find_row(type);
   if (!row || row->target < 0) return false;
