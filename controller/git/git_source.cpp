@@ -407,6 +407,7 @@ Result<CommitPtr> GitSource::Impl::lookup_commit(std::string_view rev) {
   const std::string spec(rev);
   git_object* raw = nullptr;
   int rc = git_revparse_single(&raw, repo.get(), spec.c_str());
+  const std::string first_error = rc < 0 ? last_git_error(rc) : std::string();
   if (rc == GIT_ENOTFOUND && !local) {
     // In the cache, fetched branches live under refs/remotes/origin/.
     const std::string tracking = kTrackingPrefix + spec;
@@ -414,7 +415,7 @@ Result<CommitPtr> GitSource::Impl::lookup_commit(std::string_view rev) {
   }
   if (rc < 0) {
     return base::fail(errc_for(rc), "git: revision '" + spec + "' not found in " + where() +
-                                        ": " + last_git_error(rc));
+                                        ": " + first_error);
   }
   ObjectPtr obj(raw);
   git_object* peeled = nullptr;
@@ -577,6 +578,13 @@ Result<Revision> GitSource::Impl::fetch_remote() {
     return git_failure(code, what);
   };
 
+  // libgit2 calls a missing local path an "unsupported URL protocol"; say what it is.
+  if (!has_scheme(config.url) && !is_scp_like(config.url) &&
+      !std::filesystem::exists(config.url)) {
+    return base::fail(Errc::not_found, "git: repository '" + config.url +
+                                           "' does not exist (expected a local path to a "
+                                           "git repository, or a file://, https:// or ssh:// URL)");
+  }
   rc = git_remote_connect(remote.get(), GIT_DIRECTION_FETCH, &callbacks, &proxy, nullptr);
   if (rc < 0) return remote_failure(rc, "cannot connect to '" + config.url + "'");
 
