@@ -211,6 +211,7 @@ struct RemoteContext {
   std::string url;
   int userpass_attempts = 0;
   int ssh_key_attempts = 0;
+  bool ssh_default_host_check = false;  // left to libgit2's ~/.ssh/known_hosts check
   std::string error;
 
   int refuse(std::string why) {
@@ -321,7 +322,10 @@ int check_certificate(git_cert* cert, int /*valid*/, const char* host, void* pay
   if (cert->cert_type != GIT_CERT_HOSTKEY_LIBSSH2) return GIT_PASSTHROUGH;  // TLS: libgit2's
   const Credentials& c = ctx.config->credentials;
   if (c.ssh_insecure_skip_host_key_check) return 0;
-  if (c.ssh_known_hosts_file.empty()) return GIT_PASSTHROUGH;  // ~/.ssh/known_hosts
+  if (c.ssh_known_hosts_file.empty()) {
+    ctx.ssh_default_host_check = true;
+    return GIT_PASSTHROUGH;  // libgit2 checks ~/.ssh/known_hosts
+  }
   return check_ssh_host_key(ctx, *reinterpret_cast<git_cert_hostkey*>(cert), host);
 }
 
@@ -575,6 +579,12 @@ Result<Revision> GitSource::Impl::fetch_remote() {
 
   auto remote_failure = [&](int code, const std::string& what) -> base::Failure {
     if (!ctx.error.empty()) return base::fail(Errc::io, "git: " + what + ": " + ctx.error);
+    if (code == GIT_ECERTIFICATE && ctx.ssh_default_host_check) {
+      return base::fail(Errc::io, "git: " + what + ": " + last_git_error(code) +
+                                      " (checked against ~/.ssh/known_hosts of the user running "
+                                      "gitns: add the host's key there after checking its "
+                                      "fingerprint, or configure a known_hosts file)");
+    }
     return git_failure(code, what);
   };
 
