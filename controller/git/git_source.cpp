@@ -384,6 +384,7 @@ GitFeatures git_features() {
 struct GitSource::Impl {
   SourceConfig config;
   RepoPtr repo;
+  RemotePtr remote;        // cache mode: "origin", loaded once (see ensure_remote)
   bool local = false;      // open_local: the repository itself, no cache or remote
   std::string local_tip;   // local mode: the tip the last fetch() returned
 
@@ -562,11 +563,6 @@ Result<std::string> remote_default_branch(git_remote* remote, const std::string&
 }  // namespace
 
 Result<Revision> GitSource::Impl::fetch_remote() {
-  git_remote* raw = nullptr;
-  int rc = git_remote_lookup(&raw, repo.get(), kRemote);
-  if (rc < 0) return git_failure(rc, "opening the remote of " + where());
-  RemotePtr remote(raw);
-
   RemoteContext ctx;
   ctx.config = &config;
   ctx.url = config.url;
@@ -595,8 +591,13 @@ Result<Revision> GitSource::Impl::fetch_remote() {
                                            "' does not exist (expected a local path to a "
                                            "git repository, or a file://, https:// or ssh:// URL)");
   }
-  rc = git_remote_connect(remote.get(), GIT_DIRECTION_FETCH, &callbacks, &proxy, nullptr);
+  int rc = git_remote_connect(remote.get(), GIT_DIRECTION_FETCH, &callbacks, &proxy, nullptr);
   if (rc < 0) return remote_failure(rc, "cannot connect to '" + config.url + "'");
+  // The remote object outlives this call; every return below must leave it disconnected.
+  struct Disconnect {
+    git_remote* r;
+    ~Disconnect() { git_remote_disconnect(r); }
+  } disconnect{remote.get()};
 
   std::string branch = config.branch;
   if (branch.empty()) {
@@ -626,7 +627,6 @@ Result<Revision> GitSource::Impl::fetch_remote() {
   if (rc < 0) return remote_failure(rc, "fetching branch '" + branch + "' from '" + config.url + "'");
   rc = git_remote_update_tips(remote.get(), &callbacks, 0, GIT_REMOTE_DOWNLOAD_TAGS_NONE,
                               "gitns: fetch");
-  git_remote_disconnect(remote.get());
   if (rc < 0) return remote_failure(rc, "updating " + tracking + " in " + where());
 
   GITNS_TRY(std::string tip, ref_target(tracking));
@@ -744,22 +744,24 @@ Result<RepoPtr> open_or_init_cache(const std::string& dir) {
   return RepoPtr(raw);
 }
 
-// Points the cache's "origin" at `url`. When the URL changed, the old tracking refs
-// belong to another repository: they are dropped so fetch() does not call the switch a
-// force-push.
-Status ensure_remote(git_repository* repo, const std::string& url) {
+// Points the cache's "origin" at `url` and returns it. When the URL changed, the old
+// tracking refs belong to another repository: they are dropped so fetch() does not call
+// the switch a force-push.
+// The remote object is kept for the GitSource's lifetime: libgit2 1.5 leaks ~20 KiB of
+// PCRE2 match data each time it loads a remote from the config (url.*.insteadOf scan),
+// which a poll loop would turn into a steady leak.
+Result<RemotePtr> ensure_remote(git_repository* repo, const std::string& url) {
   git_remote* raw = nullptr;
   int rc = git_remote_lookup(&raw, repo, kRemote);
   if (rc == GIT_ENOTFOUND) {
     rc = git_remote_create(&raw, repo, kRemote, url.c_str());
     if (rc < 0) return git_failure(rc, "adding remote '" + url + "' to the cache");
-    git_remote_free(raw);
-    return {};
+    return RemotePtr(raw);
   }
   if (rc < 0) return git_failure(rc, "reading the cache's remote");
   RemotePtr remote(raw);
   const char* current = git_remote_url(remote.get());
-  if (current != nullptr && url == current) return {};
+  if (current != nullptr && url == current) return remote;
   rc = git_remote_set_url(repo, kRemote, url.c_str());
   if (rc < 0) return git_failure(rc, "setting the cache's remote to '" + url + "'");
   git_reference_iterator* it_raw = nullptr;
@@ -773,7 +775,9 @@ Status ensure_remote(git_repository* repo, const std::string& url) {
     rc = git_reference_delete(owned.get());
     if (rc < 0) return git_failure(rc, "dropping the cache ref " + std::string(git_reference_name(ref)));
   }
-  return {};
+  rc = git_remote_lookup(&raw, repo, kRemote);  // reload with the new URL
+  if (rc < 0) return git_failure(rc, "reading the cache's remote");
+  return RemotePtr(raw);
 }
 
 }  // namespace
@@ -787,10 +791,11 @@ Result<GitSource> GitSource::open(SourceConfig config) {
   GITNS_TRY(config.sub_path, normalize_tree_path(config.sub_path));
   if (!config.branch.empty()) GITNS_CHECK(check_branch_name(config.branch));
   GITNS_TRY(RepoPtr repo, open_or_init_cache(config.cache_dir));
-  GITNS_CHECK(ensure_remote(repo.get(), config.url));
+  GITNS_TRY(RemotePtr remote, ensure_remote(repo.get(), config.url));
   auto impl = std::make_unique<Impl>();
   impl->config = std::move(config);
   impl->repo = std::move(repo);
+  impl->remote = std::move(remote);
   return GitSource(std::move(impl));
 }
 

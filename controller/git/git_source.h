@@ -4,6 +4,9 @@
 //
 // Not thread-safe: one GitSource is used by one thread at a time (the reconciler's).
 // Objects of different GitSources may be used concurrently.
+// Keep one GitSource for the life of the process rather than opening one per poll:
+// libgit2 1.5 leaks PCRE2 match data (~20 KiB per git config entry) each time it loads
+// a remote, which open() does once; fetch() reuses that remote and does not grow.
 #pragma once
 
 #include <cstdint>
