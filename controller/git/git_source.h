@@ -81,7 +81,10 @@ struct CommitInfo {
 struct Revision {
   std::string branch;  // resolved branch name, e.g. "main" (also when taken from HEAD)
   CommitInfo commit;   // the branch tip
-  std::string previous;  // tip known before this fetch (cache ref); empty on first fetch
+  // The tip the previous successful fetch() of this cache reported, whatever its branch
+  // (kept in the cache, so it survives restarts); empty on the first fetch and after the
+  // URL changed. Local mode (open_local): the previous fetch() of this object.
+  std::string previous;
   bool changed = false;  // commit.id != previous
   // The new tip does not descend from `previous`: history was rewritten (force-push).
   // The reconciler plans against its applied state as usual, but should log it.

@@ -288,7 +288,34 @@ TEST(GitSource, CacheSurvivesReopenAndForgetsRefsWhenTheUrlChanges) {
     EXPECT_EQ(rev->previous, c1);
     EXPECT_FALSE(rev->changed);
   }
-  // Another repository with unrelated history in the same cache: not a force-push.
+  // Switching branch compares with the tip served before, not with the new branch's past.
+  up.git("checkout -q -b team/dns");
+  up.write("a.yaml", "x: 3\n");
+  const std::string t1 = up.commit("on a branch", 1700000100);
+  up.git("checkout -q --orphan unrelated");
+  up.write("a.yaml", "x: 4\n");
+  const std::string u1 = up.commit("orphan", 1700000200);
+  {
+    auto src = GitSource::open(config_for(up.dir(), tmp, "", "team/dns"));
+    ASSERT_TRUE(src.ok()) << src.error().message;
+    auto rev = src->fetch();
+    ASSERT_TRUE(rev.ok()) << rev.error().message;
+    EXPECT_EQ(rev->branch, "team/dns");
+    EXPECT_EQ(rev->commit.id, t1);
+    EXPECT_EQ(rev->previous, c1);
+    EXPECT_FALSE(rev->forced);  // team/dns descends from main
+  }
+  {
+    auto src = GitSource::open(config_for(up.dir(), tmp, "", "unrelated"));
+    ASSERT_TRUE(src.ok()) << src.error().message;
+    auto rev = src->fetch();
+    ASSERT_TRUE(rev.ok()) << rev.error().message;
+    EXPECT_EQ(rev->commit.id, u1);
+    EXPECT_EQ(rev->previous, t1);
+    EXPECT_TRUE(rev->forced);
+  }
+  // Another repository with unrelated history in the same cache: not a force-push, and
+  // no ref of the old one (nested branch names included) is left behind.
   Repo other = Repo::init(tmp / "other");
   other.write("a.yaml", "x: 2\n");
   const std::string o1 = other.commit("unrelated");
@@ -299,6 +326,8 @@ TEST(GitSource, CacheSurvivesReopenAndForgetsRefsWhenTheUrlChanges) {
   EXPECT_EQ(rev->commit.id, o1);
   EXPECT_TRUE(rev->previous.empty());
   EXPECT_FALSE(rev->forced);
+  EXPECT_FALSE(src->resolve("team/dns").ok());
+  EXPECT_FALSE(src->resolve("refs/remotes/origin/unrelated").ok());
 }
 
 TEST(GitSource, CommitsBetweenParsesTrailers) {
