@@ -89,11 +89,14 @@ std::string last_git_error(int rc) {
 
 Errc errc_for(int rc) {
   switch (rc) {
-    case GIT_ENOTFOUND: return Errc::not_found;
+    case GIT_ENOTFOUND:
+      return Errc::not_found;
     case GIT_EAMBIGUOUS:
     case GIT_EINVALIDSPEC:
-    case GIT_EINVALID: return Errc::malformed;
-    default: return Errc::io;
+    case GIT_EINVALID:
+      return Errc::malformed;
+    default:
+      return Errc::io;
   }
 }
 
@@ -204,8 +207,8 @@ Result<std::string> https_token(const Credentials& c) {
   if (!c.token_env.empty()) {
     const char* v = std::getenv(c.token_env.c_str());
     if (v == nullptr || *v == '\0') {
-      return base::fail(Errc::io, "the token environment variable '" + c.token_env +
-                                      "' is not set or empty");
+      return base::fail(Errc::io,
+                        "the token environment variable '" + c.token_env + "' is not set or empty");
     }
     return std::string(v);
   }
@@ -246,8 +249,8 @@ int ssh_key_credential(RemoteContext& ctx, git_credential** out, const std::stri
     return ctx.refuse("the ssh server asks for a key: configure an ssh private key file");
   }
   if (++ctx.ssh_key_attempts > 1) {
-    return ctx.refuse("the ssh server rejected the key '" + c.ssh_key_file + "' for user '" +
-                      user + "'");
+    return ctx.refuse("the ssh server rejected the key '" + c.ssh_key_file + "' for user '" + user +
+                      "'");
   }
   std::string passphrase;
   if (!c.ssh_passphrase_file.empty()) {
@@ -264,9 +267,9 @@ int userpass_credential(RemoteContext& ctx, git_credential** out, const char* us
   const Credentials& c = ctx.config->credentials;
   auto token = https_token(c);
   if (!token) return ctx.refuse(token.error().message);
-  std::string user = !c.username.empty()                               ? c.username
+  std::string user = !c.username.empty()                                 ? c.username
                      : (user_from_url != nullptr && *user_from_url != 0) ? user_from_url
-                                                                        : "x-access-token";
+                                                                         : "x-access-token";
   if (++ctx.userpass_attempts > 1) {
     return ctx.refuse("the remote rejected the credentials of user '" + user + "' (token from " +
                       (c.token_file.empty() ? "environment variable '" + c.token_env + "'"
@@ -292,8 +295,10 @@ int acquire_credential(git_credential** out, const char* /*url*/, const char* us
   if (allowed & GIT_CREDENTIAL_USERNAME) {
     return git_credential_username_new(out, ssh_user(c, user_from_url).c_str());
   }
-  return ctx.refuse("the remote asks for an authentication method gitns does not support "
-                    "(libgit2 credential type mask " + std::to_string(allowed) + ")");
+  return ctx.refuse(
+      "the remote asks for an authentication method gitns does not support "
+      "(libgit2 credential type mask " +
+      std::to_string(allowed) + ")");
 }
 
 int check_ssh_host_key(RemoteContext& ctx, const git_cert_hostkey& key, const char* host) {
@@ -310,7 +315,8 @@ int check_ssh_host_key(RemoteContext& ctx, const git_cert_hostkey& key, const ch
   const HostKeyCheck check = check_known_hosts(*text, host, port, blob);
   const std::string file = "'" + c.ssh_known_hosts_file + "'";
   switch (check.verdict) {
-    case HostKeyVerdict::match: return 0;
+    case HostKeyVerdict::match:
+      return 0;
     case HostKeyVerdict::revoked:
       return ctx.refuse("the ssh host key of '" + std::string(host) + "' is marked @revoked in " +
                         file);
@@ -318,11 +324,12 @@ int check_ssh_host_key(RemoteContext& ctx, const git_cert_hostkey& key, const ch
       return ctx.refuse("the ssh host key (" + check.key_type + ") of '" + std::string(host) +
                         "' differs from the one in " + file +
                         ": the host key changed or someone intercepts the connection");
-    case HostKeyVerdict::unknown_host: break;
+    case HostKeyVerdict::unknown_host:
+      break;
   }
   std::string msg = "the ssh host '" + std::string(host) + "' has no " + check.key_type +
-                    " entry in " + file + "; after checking its fingerprint, add: " +
-                    known_hosts_line(host, port, blob);
+                    " entry in " + file +
+                    "; after checking its fingerprint, add: " + known_hosts_line(host, port, blob);
   if (check.skipped_hashed > 0) {
     msg += " (" + std::to_string(check.skipped_hashed) +
            " hashed entries were skipped: write plain entries, ssh-keyscan without -H)";
@@ -397,9 +404,9 @@ GitFeatures git_features() {
 struct GitSource::Impl {
   SourceConfig config;
   RepoPtr repo;
-  RemotePtr remote;        // cache mode: "origin", loaded once (see ensure_remote)
-  bool local = false;      // open_local: the repository itself, no cache or remote
-  std::string local_tip;   // local mode: the tip the last fetch() returned
+  RemotePtr remote;       // cache mode: "origin", loaded once (see ensure_remote)
+  bool local = false;     // open_local: the repository itself, no cache or remote
+  std::string local_tip;  // local mode: the tip the last fetch() returned
 
   std::string where() const {
     return local ? "repository '" + config.url + "'" : "the cache of '" + config.url + "'";
@@ -420,7 +427,8 @@ struct GitSource::Impl {
 
 Result<CommitPtr> GitSource::Impl::lookup_commit(std::string_view rev) {
   if (rev.empty()) {
-    return base::fail(Errc::malformed, "git: expected a commit id or revision, got an empty string");
+    return base::fail(Errc::malformed,
+                      "git: expected a commit id or revision, got an empty string");
   }
   const std::string spec(rev);
   git_object* raw = nullptr;
@@ -432,8 +440,8 @@ Result<CommitPtr> GitSource::Impl::lookup_commit(std::string_view rev) {
     if (git_revparse_single(&raw, repo.get(), tracking.c_str()) == 0) rc = 0;
   }
   if (rc < 0) {
-    return base::fail(errc_for(rc), "git: revision '" + spec + "' not found in " + where() +
-                                        ": " + first_error);
+    return base::fail(errc_for(rc),
+                      "git: revision '" + spec + "' not found in " + where() + ": " + first_error);
   }
   ObjectPtr obj(raw);
   git_object* peeled = nullptr;
@@ -561,8 +569,9 @@ Result<std::string> remote_default_branch(git_remote* remote, const std::string&
   const int rc = git_remote_default_branch(&buf.buf, remote);
   if (rc == GIT_ENOTFOUND) {
     return base::fail(Errc::not_found,
-                      "git: '" + url + "' has no default branch (empty repository, or HEAD "
-                      "detached or pointing to a missing branch): configure a branch");
+                      "git: '" + url +
+                          "' has no default branch (empty repository, or HEAD "
+                          "detached or pointing to a missing branch): configure a branch");
   }
   if (rc < 0) return git_failure(rc, "reading the default branch of '" + url + "'");
   std::string name(buf.buf.ptr, buf.buf.size);
@@ -598,8 +607,7 @@ Result<Revision> GitSource::Impl::fetch_remote() {
   };
 
   // libgit2 calls a missing local path an "unsupported URL protocol"; say what it is.
-  if (!has_scheme(config.url) && !is_scp_like(config.url) &&
-      !std::filesystem::exists(config.url)) {
+  if (!has_scheme(config.url) && !is_scp_like(config.url) && !std::filesystem::exists(config.url)) {
     return base::fail(Errc::not_found, "git: repository '" + config.url +
                                            "' does not exist (expected a local path to a "
                                            "git repository, or a file://, https:// or ssh:// URL)");
@@ -619,9 +627,8 @@ Result<Revision> GitSource::Impl::fetch_remote() {
   GITNS_CHECK(check_branch_name(branch));
   const auto branches = remote_branches(remote.get());
   if (std::find(branches.begin(), branches.end(), branch) == branches.end()) {
-    return base::fail(Errc::not_found, "git: branch '" + branch + "' not found in '" +
-                                           config.url + "' (branches: " + join_names(branches) +
-                                           ")");
+    return base::fail(Errc::not_found, "git: branch '" + branch + "' not found in '" + config.url +
+                                           "' (branches: " + join_names(branches) + ")");
   }
 
   const std::string tracking = kTrackingPrefix + branch;
@@ -637,7 +644,8 @@ Result<Revision> GitSource::Impl::fetch_remote() {
   opts.update_fetchhead = 0;
   opts.prune = GIT_FETCH_NO_PRUNE;
   rc = git_remote_download(remote.get(), &specs, &opts);
-  if (rc < 0) return remote_failure(rc, "fetching branch '" + branch + "' from '" + config.url + "'");
+  if (rc < 0)
+    return remote_failure(rc, "fetching branch '" + branch + "' from '" + config.url + "'");
   rc = git_remote_update_tips(remote.get(), &callbacks, 0, GIT_REMOTE_DOWNLOAD_TAGS_NONE,
                               "gitns: fetch");
   if (rc < 0) return remote_failure(rc, "updating " + tracking + " in " + where());
@@ -684,9 +692,8 @@ Result<std::string> GitSource::Impl::load_blob(const git_oid& id, const std::str
                      static_cast<size_t>(git_blob_rawsize(blob.get())));
 }
 
-Status GitSource::Impl::walk(const git_tree* tree, const std::string& rel,
-                             const std::string& base, Content content,
-                             std::vector<TreeFile>& out, int depth) {
+Status GitSource::Impl::walk(const git_tree* tree, const std::string& rel, const std::string& base,
+                             Content content, std::vector<TreeFile>& out, int depth) {
   if (depth > 64) {
     return base::fail(Errc::limit, "git: folder '" + rel + "' is nested deeper than 64 levels");
   }
@@ -747,16 +754,18 @@ namespace {
 Result<RepoPtr> open_or_init_cache(const std::string& dir) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
-  if (ec) return base::fail(Errc::io, "git: cannot create the cache folder '" + dir + "': " + ec.message());
+  if (ec)
+    return base::fail(Errc::io,
+                      "git: cannot create the cache folder '" + dir + "': " + ec.message());
   git_repository* raw = nullptr;
-  int rc = git_repository_open_ext(&raw, dir.c_str(),
-                                   GIT_REPOSITORY_OPEN_NO_SEARCH | GIT_REPOSITORY_OPEN_BARE,
-                                   nullptr);
+  int rc = git_repository_open_ext(
+      &raw, dir.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH | GIT_REPOSITORY_OPEN_BARE, nullptr);
   if (rc == 0) return RepoPtr(raw);
   if (!std::filesystem::is_empty(dir, ec) || ec) {
     return base::fail(Errc::io, "git: the cache folder '" + dir +
                                     "' is not empty and not a git repository (" +
-                                    last_git_error(rc) + "); expected an empty folder or a "
+                                    last_git_error(rc) +
+                                    "); expected an empty folder or a "
                                     "cache made by gitns — remove it and it is rebuilt");
   }
   rc = git_repository_init(&raw, dir.c_str(), /*is_bare=*/1);
@@ -787,7 +796,8 @@ Result<RemotePtr> ensure_remote(git_repository* repo, const std::string& url) {
   git_reference_iterator* it_raw = nullptr;
   rc = git_reference_iterator_new(&it_raw, repo);
   if (rc < 0) return git_failure(rc, "listing the cache's refs");
-  std::unique_ptr<git_reference_iterator, Deleter<git_reference_iterator, git_reference_iterator_free>>
+  std::unique_ptr<git_reference_iterator,
+                  Deleter<git_reference_iterator, git_reference_iterator_free>>
       it(it_raw);
   git_reference* ref = nullptr;
   while (git_reference_next(&ref, it.get()) == 0) {
@@ -874,9 +884,9 @@ Result<std::vector<TreeFile>> GitSource::read_tree(std::string_view commit,
     if (rc < 0) return git_failure(rc, "looking up '" + base + "'");
     TreeEntryPtr entry(raw);
     if (git_tree_entry_type(entry.get()) != GIT_OBJECT_TREE) {
-      return base::fail(Errc::malformed,
-                        "git: source path '" + base + "' is a file in commit " +
-                            short_id(oid_hex(git_commit_id(holder.get()))) + ", expected a folder");
+      return base::fail(Errc::malformed, "git: source path '" + base + "' is a file in commit " +
+                                             short_id(oid_hex(git_commit_id(holder.get()))) +
+                                             ", expected a folder");
     }
     git_tree* tree_raw = nullptr;
     rc = git_tree_lookup(&tree_raw, impl_->repo.get(), git_tree_entry_id(entry.get()));
@@ -894,8 +904,8 @@ Result<std::vector<TreeFile>> GitSource::read_tree(std::string_view commit,
 Result<std::string> GitSource::read_file(std::string_view commit, std::string_view path) {
   GITNS_TRY(std::string rel, normalize_tree_path(path));
   if (rel.empty()) {
-    return base::fail(Errc::malformed,
-                      "git: expected a file path, got '" + std::string(path) + "' (the source folder)");
+    return base::fail(Errc::malformed, "git: expected a file path, got '" + std::string(path) +
+                                           "' (the source folder)");
   }
   const std::string full = join_tree_path(impl_->config.sub_path, rel);
   CommitPtr holder;
@@ -910,10 +920,12 @@ Result<std::string> GitSource::read_file(std::string_view commit, std::string_vi
   TreeEntryPtr entry(raw);
   const git_object_t type = git_tree_entry_type(entry.get());
   if (type == GIT_OBJECT_TREE) {
-    return base::fail(Errc::malformed, "git: '" + full + "' is a folder" + at + ", expected a file");
+    return base::fail(Errc::malformed,
+                      "git: '" + full + "' is a folder" + at + ", expected a file");
   }
   if (type != GIT_OBJECT_BLOB) {
-    return base::fail(Errc::unsupported, "git: '" + full + "' is a submodule" + at + ", expected a file");
+    return base::fail(Errc::unsupported,
+                      "git: '" + full + "' is a submodule" + at + ", expected a file");
   }
   if (git_tree_entry_filemode(entry.get()) == GIT_FILEMODE_LINK) {
     return base::fail(Errc::unsupported, "git: '" + full + "' is a symbolic link" + at +
@@ -926,14 +938,14 @@ Result<std::string> GitSource::read_blob(std::string_view blob_id) {
   git_oid oid;
   const std::string hex(blob_id);
   if (hex.size() != GIT_OID_HEXSZ || git_oid_fromstr(&oid, hex.c_str()) < 0) {
-    return base::fail(Errc::malformed, "git: expected a blob id of 40 hex digits, got '" + hex + "'");
+    return base::fail(Errc::malformed,
+                      "git: expected a blob id of 40 hex digits, got '" + hex + "'");
   }
   return impl_->load_blob(oid, "blob " + hex);
 }
 
 Result<std::vector<CommitInfo>> GitSource::commits_between(std::string_view from,
-                                                           std::string_view to,
-                                                           std::size_t limit) {
+                                                           std::string_view to, std::size_t limit) {
   git_revwalk* raw = nullptr;
   int rc = git_revwalk_new(&raw, impl_->repo.get());
   if (rc < 0) return git_failure(rc, "starting a history walk");
@@ -969,8 +981,8 @@ Result<bool> GitSource::is_ancestor(std::string_view ancestor, std::string_view 
   GITNS_TRY(CommitPtr a, impl_->lookup_commit(ancestor));
   GITNS_TRY(CommitPtr d, impl_->lookup_commit(descendant));
   if (git_oid_equal(git_commit_id(a.get()), git_commit_id(d.get()))) return true;
-  const int rc = git_graph_descendant_of(impl_->repo.get(), git_commit_id(d.get()),
-                                         git_commit_id(a.get()));
+  const int rc =
+      git_graph_descendant_of(impl_->repo.get(), git_commit_id(d.get()), git_commit_id(a.get()));
   if (rc < 0) return git_failure(rc, "comparing histories");
   return rc == 1;
 }

@@ -66,7 +66,7 @@ struct CommitInfo {
   std::string id;  // 40 hex digits
   std::string author_name;
   std::string author_email;
-  std::int64_t author_time = 0;  // seconds since the epoch
+  std::int64_t author_time = 0;   // seconds since the epoch
   int author_offset_minutes = 0;  // the author's UTC offset
   std::int64_t commit_time = 0;   // committer time, seconds since the epoch
   std::string subject;            // first paragraph, whitespace squashed (git's %s)
@@ -141,8 +141,7 @@ class GitSource {
   base::Result<std::vector<TreeFile>> read_tree(std::string_view commit,
                                                 Content content = Content::load);
   // The same with an explicit sub-path instead of the configured one.
-  base::Result<std::vector<TreeFile>> read_tree(std::string_view commit,
-                                                std::string_view sub_path,
+  base::Result<std::vector<TreeFile>> read_tree(std::string_view commit, std::string_view sub_path,
                                                 Content content = Content::load);
 
   // One file of `commit`, named relative to the configured sub-path (zoneFile, $INCLUDE;
@@ -158,8 +157,7 @@ class GitSource {
   // oldest first (topological order), message trailers parsed. `from` empty: every
   // ancestor of `to`. After a force-push this is what the new history adds beyond the
   // common ancestor. More than `limit` commits fail with Errc::limit.
-  base::Result<std::vector<CommitInfo>> commits_between(std::string_view from,
-                                                        std::string_view to,
+  base::Result<std::vector<CommitInfo>> commits_between(std::string_view from, std::string_view to,
                                                         std::size_t limit = 10000);
 
   // True when `ancestor` is `descendant` or one of its ancestors (as

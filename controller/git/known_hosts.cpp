@@ -12,7 +12,8 @@ char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + '
 std::string blob_key_type(std::string_view blob) {
   if (blob.size() < 4) return {};
   const auto* p = reinterpret_cast<const unsigned char*>(blob.data());
-  const uint32_t len = (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | p[3];
+  const uint32_t len =
+      (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | p[3];
   if (len > blob.size() - 4) return {};
   return std::string(blob.substr(4, len));
 }

@@ -8,13 +8,14 @@ base::Result<std::string> normalize_tree_path(std::string_view path) {
   const std::string shown(path);
   if (!path.empty() && path.front() == '/') {
     return base::fail(base::Errc::malformed,
-                      "path '" + shown + "': expected a path relative to the source folder, "
-                      "not an absolute path");
+                      "path '" + shown +
+                          "': expected a path relative to the source folder, "
+                          "not an absolute path");
   }
   if (path.find('\0') != std::string_view::npos || path.find('\\') != std::string_view::npos) {
-    return base::fail(base::Errc::malformed,
-                      "path '" + shown + "': expected '/'-separated segments without "
-                      "backslashes or NUL bytes");
+    return base::fail(base::Errc::malformed, "path '" + shown +
+                                                 "': expected '/'-separated segments without "
+                                                 "backslashes or NUL bytes");
   }
   std::vector<std::string_view> segments;
   while (!path.empty()) {
@@ -24,9 +25,9 @@ base::Result<std::string> normalize_tree_path(std::string_view path) {
     if (seg.empty() || seg == ".") continue;
     if (seg == "..") {
       if (segments.empty()) {
-        return base::fail(base::Errc::malformed,
-                          "path '" + shown + "' escapes the source folder: expected a "
-                          "path that stays inside it");
+        return base::fail(base::Errc::malformed, "path '" + shown +
+                                                     "' escapes the source folder: expected a "
+                                                     "path that stays inside it");
       }
       segments.pop_back();
       continue;

@@ -343,8 +343,8 @@ TEST(GitSource, CommitsBetweenParsesTrailers) {
       "Signed-off-by: Someone <someone@example.com>\n",
       1700000100);
   up.write("a.yaml", "3\n");
-  const std::string c3 = up.commit("Plain change\n\nNo trailer here: just prose.\nMore.\n",
-                                   1700000200);
+  const std::string c3 =
+      up.commit("Plain change\n\nNo trailer here: just prose.\nMore.\n", 1700000200);
 
   auto src = GitSource::open(config_for(up.dir(), tmp));
   ASSERT_TRUE(src.ok()) << src.error().message;
@@ -415,8 +415,7 @@ TEST(GitSource, ReadFileStaysInsideTheSubPath) {
   auto missing = src->read_file(c1, "zones/nope.zone");
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.error().code, Errc::not_found);
-  EXPECT_TRUE(contains(missing.error().message, "dns/zones/nope.zone"))
-      << missing.error().message;
+  EXPECT_TRUE(contains(missing.error().message, "dns/zones/nope.zone")) << missing.error().message;
   EXPECT_TRUE(contains(missing.error().message, c1.substr(0, 12)));
 
   auto folder = src->read_file(c1, "zones");

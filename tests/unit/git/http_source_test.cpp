@@ -228,8 +228,7 @@ TEST_F(HttpSource, AuthenticationFailuresSayWhy) {
   ASSERT_TRUE(w.ok());
   auto rw = w->fetch();
   ASSERT_FALSE(rw.ok());
-  EXPECT_NE(rw.error().message.find("rejected the credentials of user 'deploy'"),
-            std::string::npos)
+  EXPECT_NE(rw.error().message.find("rejected the credentials of user 'deploy'"), std::string::npos)
       << rw.error().message;
   EXPECT_EQ(rw.error().message.find("not-the-token"), std::string::npos)
       << "the secret must not appear in messages";

@@ -69,23 +69,28 @@ TEST(KnownHosts, MatchMismatchAndUnknown) {
             HostKeyVerdict::match);
   // Only a key of another type is known: unknown, not a mismatch.
   const std::string ecdsa = key_blob("ecdsa-sha2-nistp256", 'C');
-  EXPECT_EQ(check_known_hosts(known_hosts_line("git.example.com", 22, ecdsa),
-                              "git.example.com", 22, key)
-                .verdict,
-            HostKeyVerdict::unknown_host);
+  EXPECT_EQ(
+      check_known_hosts(known_hosts_line("git.example.com", 22, ecdsa), "git.example.com", 22, key)
+          .verdict,
+      HostKeyVerdict::unknown_host);
 }
 
 TEST(KnownHosts, ListsCommentsWildcardsNegationAndMarkers) {
   const std::string key = key_blob("ssh-ed25519", 'A');
   const std::string b64 = base64_encode(key);
-  const std::string file = "# comment line\n"
-                           "\n"
-                           "   \n"
-                           "broken-line-without-key\n"
-                           "|1|c2FsdA==|aGFzaA== ssh-ed25519 " + b64 + "\n"
-                           "@cert-authority *.example.com ssh-ed25519 " + b64 + "\n"
-                           "alpha.example.net,*.example.com,!bad.example.com ssh-ed25519 " +
-                           b64 + " comment words\r\n";
+  const std::string file =
+      "# comment line\n"
+      "\n"
+      "   \n"
+      "broken-line-without-key\n"
+      "|1|c2FsdA==|aGFzaA== ssh-ed25519 " +
+      b64 +
+      "\n"
+      "@cert-authority *.example.com ssh-ed25519 " +
+      b64 +
+      "\n"
+      "alpha.example.net,*.example.com,!bad.example.com ssh-ed25519 " +
+      b64 + " comment words\r\n";
   auto ok = check_known_hosts(file, "git.example.com", 22, key);
   EXPECT_EQ(ok.verdict, HostKeyVerdict::match);
   EXPECT_EQ(ok.key_type, "ssh-ed25519");

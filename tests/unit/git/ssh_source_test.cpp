@@ -94,9 +94,15 @@ class SshSource : public ::testing::Test {
     testing::write_file(tmp_ / "sshd_config",
                         "Port " + std::to_string(port_) +
                             "\nListenAddress 127.0.0.1\n"
-                            "HostKey " + tmp_ / "host_key" + "\n"
-                            "PidFile " + tmp_ / "sshd.pid" + "\n"
-                            "AuthorizedKeysFile " + tmp_ / "authorized_keys" + "\n"
+                            "HostKey " +
+                            tmp_ / "host_key" +
+                            "\n"
+                            "PidFile " +
+                            tmp_ / "sshd.pid" +
+                            "\n"
+                            "AuthorizedKeysFile " +
+                            tmp_ / "authorized_keys" +
+                            "\n"
                             "StrictModes no\nPasswordAuthentication no\n"
                             "KbdInteractiveAuthentication no\nUsePAM no\n"
                             "PermitRootLogin prohibit-password\nLogLevel ERROR\n");
@@ -176,17 +182,17 @@ TEST_F(SshSource, UnknownHostIsRefusedWithTheLineToAdd) {
   auto rev = fetch(c);
   ASSERT_FALSE(rev.ok());
   EXPECT_TRUE(contains(rev.error().message, "has no ssh-ed25519 entry")) << rev.error().message;
-  EXPECT_TRUE(contains(rev.error().message,
-                       "[127.0.0.1]:" + std::to_string(port_) + " " + host_key_line_))
+  EXPECT_TRUE(
+      contains(rev.error().message, "[127.0.0.1]:" + std::to_string(port_) + " " + host_key_line_))
       << rev.error().message;
 }
 
 TEST_F(SshSource, ChangedHostKeyIsRefused) {
   SourceConfig c = config();
   c.credentials.ssh_known_hosts_file = tmp_ / "stale_known_hosts";
-  testing::write_file(c.credentials.ssh_known_hosts_file,
-                      "[127.0.0.1]:" + std::to_string(port_) + " " +
-                          keygen(tmp_ / "old_host_key") + "\n");
+  testing::write_file(
+      c.credentials.ssh_known_hosts_file,
+      "[127.0.0.1]:" + std::to_string(port_) + " " + keygen(tmp_ / "old_host_key") + "\n");
   auto rev = fetch(c);
   ASSERT_FALSE(rev.ok());
   EXPECT_TRUE(contains(rev.error().message, "differs from the one in")) << rev.error().message;
