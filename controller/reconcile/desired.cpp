@@ -1,0 +1,231 @@
+#include "controller/reconcile/desired.h"
+
+#include <map>
+#include <set>
+#include <unordered_map>
+
+#include <nlohmann/json.hpp>
+
+#include "controller/reconcile/plan.h"
+#include "resolver/wire/rdata.h"
+#include "resolver/zone/zone_builder.h"
+#include "resolver/zone/zonefile.h"
+
+namespace gitns::reconcile {
+namespace {
+
+using manifest::Diagnostic;
+using manifest::Position;
+
+std::string rrset_key(const wire::Name& owner, uint16_t type) {
+  std::string k = owner.lookup_key();
+  k.push_back(char(type >> 8));
+  k.push_back(char(type & 0xff));
+  return k;
+}
+
+Position pos(uint32_t line, uint32_t column) { return {int(line), int(column)}; }
+
+void set_serial(wire::RR& soa, uint32_t serial) {
+  auto& b = soa.rdata.bytes;
+  auto old = soa_serial(b);
+  if (!old) return;  // malformed: the builder reports it
+  size_t off = b.size() - 20;
+  b[off] = uint8_t(serial >> 24), b[off + 1] = uint8_t(serial >> 16);
+  b[off + 2] = uint8_t(serial >> 8), b[off + 3] = uint8_t(serial);
+}
+
+// Where each manifest RRset was written: for conflict messages and to give zone-check
+// errors the field path of the record they are about.
+struct ManifestPlaces {
+  std::unordered_map<std::string, std::pair<Position, std::string>> rrsets;  // key -> first place
+  std::set<uint16_t> types;
+  std::map<std::pair<int, int>, std::string> paths;  // position -> field path
+
+  void add(const wire::Name& owner, uint16_t type, Position p, std::string path) {
+    rrsets.emplace(rrset_key(owner, type), std::make_pair(p, path));
+    types.insert(type);
+    paths.emplace(std::make_pair(p.line, p.column), std::move(path));
+  }
+};
+
+class Build {
+ public:
+  Build(const manifest::ZoneManifest& m, const FileReader& read, const DesiredOptions& o)
+      : m_(m), read_(read), opt_(o), mfile_(display(m.object.file)) {}
+
+  DesiredZone run(std::optional<uint32_t> applied_serial) {
+    if (m_.zone_file && !parse_zone_file()) return std::move(out_);
+    index_manifest();
+    find_file_apex();
+    check_conflicts();
+    if (!out_.errors.empty()) return std::move(out_);
+    out_.candidate_serial = candidate_serial({m_.serial_auto, m_.serial, out_.file_serial, applied_serial});
+    build();
+    return std::move(out_);
+  }
+
+ private:
+  std::string display(const std::string& p) const { return opt_.display_path ? opt_.display_path(p) : p; }
+
+  void error(std::string file, Position p, std::string path, std::string message) {
+    out_.errors.push_back({std::move(file), p, std::move(path), std::move(message)});
+  }
+
+  bool parse_zone_file() {
+    const std::string& path = *m_.zone_file;
+    auto text = read_(path);
+    if (!text) {
+      error(mfile_, m_.zone_file_position, "spec.zoneFile", "cannot read zoneFile " + path + ": " + text.error().message);
+      return false;
+    }
+    out_.files.push_back({path, content_hash(*text)});
+    zone::ZoneFileOptions zo;
+    zo.origin = m_.apex;
+    zo.default_ttl = m_.ttl;
+    zo.file_name = path;
+    zo.max_errors = opt_.max_errors;
+    zo.include = [this](const std::string& p) -> base::Result<std::string> {
+      auto r = read_(p);
+      if (r) out_.files.push_back({p, content_hash(*r)});
+      return r;
+    };
+    zone::ZoneFileResult parsed = zone::parse_zone_file(*text, zo);
+    for (const zone::ZoneFileError& e : parsed.errors)
+      error(display(e.where.file.empty() ? path : e.where.file), pos(e.where.line, e.where.column), "", e.message);
+    if (!parsed.ok()) return false;
+    file_records_ = std::move(parsed.records);
+    return true;
+  }
+
+  void index_manifest() {
+    if (m_.soa) places_.add(m_.apex, wire::rrtype::SOA, m_.soa->position, "spec.soa");
+    if (!m_.nameservers.empty())
+      places_.add(m_.apex, wire::rrtype::NS, ns_position(0), "spec.nameservers");
+    for (const manifest::ManifestRecord& r : m_.records) places_.add(r.rr.owner, r.rr.type, r.position, r.path);
+  }
+
+  Position ns_position(size_t i) const {
+    return i < m_.nameserver_positions.size() ? m_.nameserver_positions[i] : m_.object.name_position;
+  }
+
+  void find_file_apex() {
+    for (const zone::ZoneFileRecord& r : file_records_) {
+      if (r.rr.type == wire::rrtype::SOA && r.rr.owner == m_.apex) {
+        out_.file_serial = soa_serial(r.rr.rdata.bytes);
+        return;
+      }
+    }
+  }
+
+  void check_conflicts() {
+    std::set<std::string> reported;
+    for (const zone::ZoneFileRecord& r : file_records_) {
+      if (!places_.types.count(r.rr.type)) continue;
+      std::string key = rrset_key(r.rr.owner, r.rr.type);
+      auto it = places_.rrsets.find(key);
+      if (it == places_.rrsets.end() || !reported.insert(key).second) continue;
+      const auto& [where, path] = it->second;
+      error(display(r.where.file), pos(r.where.line, r.where.column), "",
+            r.rr.owner.to_text() + " " + wire::type_to_text(r.rr.type) + " is defined both here and in " +
+                manifest::format_location(mfile_, where) + " (" + path +
+                "); each RRset must come from either the zoneFile or the manifest");
+    }
+  }
+
+  void build() {
+    zone::ZoneBuilder b(m_.apex);
+    std::vector<wire::RR> apex = m_.apex_records(out_.candidate_serial);
+    size_t ns_index = 0;
+    for (const wire::RR& rr : apex) {
+      Position p = rr.type == wire::rrtype::SOA ? m_.soa->position : ns_position(ns_index++);
+      b.add(rr, mfile_, uint32_t(p.line), uint32_t(p.column));
+    }
+    for (const manifest::ManifestRecord& r : m_.records)
+      b.add(r.rr, mfile_, uint32_t(r.position.line), uint32_t(r.position.column));
+    for (zone::ZoneFileRecord& r : file_records_) {
+      if (r.rr.type == wire::rrtype::SOA && r.rr.owner == m_.apex) set_serial(r.rr, out_.candidate_serial);
+      b.add(r.rr, display(r.where.file), r.where.line, r.where.column);
+    }
+    file_records_.clear();
+    file_records_.shrink_to_fit();
+    zone::BuildResult built = b.build();
+    for (const zone::ZoneIssue& issue : built.issues) {
+      if (issue.severity == zone::Severity::error) add_issue(issue);
+      else out_.warnings.push_back(issue.to_string());
+    }
+    if (built.ok() && out_.errors.empty()) out_.zone = std::move(built.zone);
+  }
+
+  void add_issue(const zone::ZoneIssue& issue) {
+    if (!issue.location) {
+      // Zone-wide findings (no SOA, no apex NS) belong to the object.
+      error(mfile_, m_.object.name_position, "", "zone " + m_.apex.to_text() + ": " + issue.message);
+      return;
+    }
+    const zone::Location& l = *issue.location;
+    std::string path;
+    if (l.file == mfile_) {
+      auto it = places_.paths.find({int(l.line), int(l.column)});
+      if (it != places_.paths.end()) path = it->second;
+    }
+    error(l.file, pos(l.line, l.column), path, issue.message);
+  }
+
+  const manifest::ZoneManifest& m_;
+  const FileReader& read_;
+  const DesiredOptions& opt_;
+  std::string mfile_;
+  DesiredZone out_;
+  std::vector<zone::ZoneFileRecord> file_records_;
+  ManifestPlaces places_;
+};
+
+}  // namespace
+
+std::string content_hash(std::string_view data) {
+  uint64_t h = 0xcbf29ce484222325ull;
+  for (unsigned char c : data) {
+    h ^= c;
+    h *= 0x100000001b3ull;
+  }
+  static const char* hex = "0123456789abcdef";
+  std::string out(16, '0');
+  for (int i = 15; i >= 0; --i, h >>= 4) out[size_t(i)] = hex[h & 0xf];
+  return out;
+}
+
+std::string Fingerprint::to_json() const {
+  nlohmann::json files_json = nlohmann::json::array();
+  for (const File& f : files) files_json.push_back({{"path", f.path}, {"hash", f.hash}});
+  return nlohmann::json{{"manifest", manifest}, {"settings", settings}, {"files", files_json}}.dump();
+}
+
+std::optional<Fingerprint> Fingerprint::from_json(std::string_view text) {
+  auto j = nlohmann::json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return std::nullopt;
+  try {
+    Fingerprint fp;
+    fp.manifest = j.at("manifest").get<std::string>();
+    fp.settings = j.at("settings").get<std::string>();
+    for (const auto& f : j.at("files")) fp.files.push_back({f.at("path").get<std::string>(), f.at("hash").get<std::string>()});
+    return fp;
+  } catch (const nlohmann::json::exception&) {
+    return std::nullopt;  // written by another version: rebuild the zone
+  }
+}
+
+bool files_unchanged(const Fingerprint& fp, const FileReader& read) {
+  for (const Fingerprint::File& f : fp.files) {
+    auto text = read(f.path);
+    if (!text || content_hash(*text) != f.hash) return false;
+  }
+  return true;
+}
+
+DesiredZone build_desired_zone(const manifest::ZoneManifest& m, const FileReader& read,
+                               std::optional<uint32_t> applied_serial, const DesiredOptions& options) {
+  return Build(m, read, options).run(applied_serial);
+}
+
+}  // namespace gitns::reconcile
