@@ -104,7 +104,7 @@ struct State {
 };
 
 struct ZoneInfo {
-  wire::Name origin;  // as first stored (case kept)
+  wire::Name origin;  // as the last ZonePut wrote it (case kept)
   uint16_t rclass = wire::rrclass::IN;
   uint32_t serial = 0;
   std::string metadata;
