@@ -300,7 +300,7 @@ void render_group(const json& root_schema, const YamlDocument& doc, const Group&
   auto hint = [&] {
     // The YAML trap: 300 is an integer, "300" a string.
     if (at.node && (at.node->is_number() || at.node->is_boolean()) &&
-        describe(root_schema, at.schema).find("string") == 0) {
+        describe(root_schema, at.schema).find("string") != std::string::npos) {
       return std::string(" (quote it to make it a string)");
     }
     return std::string();

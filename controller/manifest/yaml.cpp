@@ -218,6 +218,7 @@ class JsonBuilder final : public YAML::EventHandler {
     YAML::anchor_t anchor = 0;
     size_t nodes = 1;
     bool discard = false;      // a duplicate key's value or a complex key: not kept
+    bool is_key = false;       // a map or list used as a map key (an error): dropped whole
     // Maps only: the pending key.
     bool have_key = false;
     bool key_ok = false;
@@ -268,7 +269,7 @@ class JsonBuilder final : public YAML::EventHandler {
     if (top.discard) return;
     if (top.value.contains(key)) {
       NodePosition first = doc_.positions.find(pointer_append(top.pointer, key));
-      std::string where = first.key.known() ? std::to_string(first.key.line) + ":" +
+      std::string where = first.key.known() ? "line " + std::to_string(first.key.line) + ", column " +
                                                   std::to_string(first.key.column)
                                             : "an earlier line";
       top.have_key = false;  // so current_path() names the map, not the member
@@ -337,6 +338,7 @@ class JsonBuilder final : public YAML::EventHandler {
       error(mark, "a map key is a map or a list; keys must be scalars");
       begin_key_error();
       keep = false;
+      f.is_key = true;
     } else {
       child_slot(f.pointer, pos, keep, mark);
     }
@@ -349,6 +351,7 @@ class JsonBuilder final : public YAML::EventHandler {
     Frame f = std::move(stack_.back());
     stack_.pop_back();
     if (f.anchor != 0) anchors_[f.anchor] = {f.value, f.nodes};
+    if (f.is_key) return;  // the parent already expects the value of this (bad) key
     attach(std::move(f.value), f.nodes, !f.discard);
   }
 

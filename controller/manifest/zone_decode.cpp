@@ -1,6 +1,7 @@
 // Zone documents -> ZoneManifest: names completed with the zone origin, record values
 // parsed by the wire codecs, each error at the YAML node it is about.
 #include <algorithm>
+#include <tuple>
 #include <unordered_map>
 
 #include "controller/manifest/decode.h"
@@ -247,7 +248,15 @@ void decode_records(DocReader& r, const json& spec, ZoneManifest& z) {
   // Keys that name one owner (WWW and www, www and www.example.com.) would split one
   // name's data over two places; which of them wins would be a guess.
   std::unordered_map<std::string, std::string> owner_keys;  // lookup key -> records key
-  for (auto m = it->begin(); m != it->end(); ++m) {
+  // File order, not the map's sorted order: "the first" key is the one written first.
+  std::vector<std::pair<Position, json::const_iterator>> keys;
+  for (auto m = it->cbegin(); m != it->cend(); ++m) {
+    keys.emplace_back(r.key_position(pointer_append(base, m.key())), m);
+  }
+  std::stable_sort(keys.begin(), keys.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.first.line, a.first.column) < std::tie(b.first.line, b.first.column);
+  });
+  for (const auto& [_, m] : keys) {
     const std::string& key = m.key();
     std::string key_ptr = pointer_append(base, key);
     auto owner = key == "@" ? base::Result<Name>(z.apex) : Name::from_text(key, &z.apex);
