@@ -37,12 +37,11 @@ ObjectInfo DocReader::object_info() const {
 }
 
 void reject_unsupported(DocReader& r, const json& spec, const std::string& spec_ptr,
-                        std::initializer_list<const char*> fields, const std::string& what) {
+                        std::initializer_list<const char*> fields) {
   for (const char* f : fields) {
     if (!spec.contains(f)) continue;
     r.key_error(pointer_append(spec_ptr, f),
-                std::string(f) + " is not supported yet by this gitns release; remove it (" + what +
-                    " would not honour it)");
+                std::string(f) + " is not supported yet by this gitns release (remove it; it would not take effect)");
   }
 }
 

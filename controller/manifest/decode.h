@@ -42,7 +42,7 @@ class DocReader {
 
 // "not supported yet" errors for each present member of `spec` named in `fields`.
 void reject_unsupported(DocReader& r, const nlohmann::json& spec, const std::string& spec_ptr,
-                        std::initializer_list<const char*> fields, const std::string& what);
+                        std::initializer_list<const char*> fields);
 
 // metadata.name as a domain name (trailing dot optional).
 bool decode_object_name(DocReader& r, wire::Name& out);

@@ -61,7 +61,7 @@ std::shared_ptr<SettingsManifest> decode_settings(DocReader& r) {
   auto s = std::make_shared<SettingsManifest>();
   s->object = r.object_info();
   const nlohmann::json& spec = r.root()["spec"];
-  reject_unsupported(r, spec, "/spec", {"recursion", "cache"}, "the server");
+  reject_unsupported(r, spec, "/spec", {"recursion", "cache"});
   if (auto it = spec.find("listeners"); it != spec.end()) {
     for (size_t i = 0; i < it->size(); ++i) {
       std::string ptr = pointer_append("/spec/listeners", i);

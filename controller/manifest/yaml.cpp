@@ -147,7 +147,9 @@ class JsonBuilder final : public YAML::EventHandler {
   }
 
   void OnDocumentEnd() override {
-    if (!has_root_) doc_.positions.set("", {doc_.start, {}});
+    // Errors about a whole document point at its content, not at the "---" before it.
+    if (has_root_) doc_.start = doc_.positions.find("").value;
+    else doc_.positions.set("", {doc_.start, {}});
     out_.documents.push_back(std::move(doc_));
   }
 

@@ -297,7 +297,7 @@ std::shared_ptr<ZoneManifest> decode_zone(DocReader& r) {
               : spec["type"] == "stub"    ? ZoneType::stub
                                           : ZoneType::forwarder;
   }
-  reject_unsupported(r, spec, kSpec, {"catalog", "dnssec", "transfer", "primaries", "forwarders"}, "the server");
+  reject_unsupported(r, spec, kSpec, {"catalog", "dnssec", "transfer", "primaries", "forwarders"});
   if (auto t = spec.find("transfer"); t != spec.end() && t->contains("tsigKeys")) {
     const json& keys = (*t)["tsigKeys"];
     for (size_t i = 0; i < keys.size(); ++i) {
