@@ -77,8 +77,8 @@ void decode_soa(DocReader& r, const json& spec, ZoneManifest& z) {
     zone_name(r, ptr + "/mname", str(given["mname"]), z.apex, soa.mname, "a domain name");
   } else if (!z.nameservers.empty()) {
     soa.mname = z.nameservers.front();
-  } else if (!z.nameserver_positions.empty()) {
-    return;  // the nameservers had errors already
+  } else if (!z.nameserver_positions.empty() || !spec.contains("zoneFile")) {
+    return;  // the nameservers had errors, or their absence was reported
   } else {
     r.error(ptr, "missing required field \"mname\" (spec.nameservers is empty, so there is no default)");
   }

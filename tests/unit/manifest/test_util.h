@@ -2,11 +2,17 @@
 #pragma once
 
 #include <fstream>
+#include <ostream>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "controller/manifest/loader.h"
+
+namespace gitns::manifest {
+// gtest prints Position as line:col.
+inline void PrintTo(const Position& p, std::ostream* os) { *os << p.line << ":" << p.column; }
+}  // namespace gitns::manifest
 
 namespace gitns::manifest::testing {
 
