@@ -100,9 +100,7 @@ bool admit(const YamlDocument& doc, const std::string& file, const SchemaSet& sc
   return true;
 }
 
-void decode_document(const YamlDocument& doc, const std::string& file, size_t index, const std::string& kind,
-                     FileManifests& out) {
-  detail::DocReader r(doc, file, index, out.errors);
+void decode_kind(detail::DocReader& r, const std::string& kind, FileManifests& out) {
   switch (decoder_for(kind)) {
     case Decoder::zone:
       if (auto z = detail::decode_zone(r)) {
@@ -119,6 +117,19 @@ void decode_document(const YamlDocument& doc, const std::string& file, size_t in
     case Decoder::none:
       r.error("/kind", "kind " + kind + " is not supported yet by this gitns release");
       break;
+  }
+}
+
+void decode_document(const YamlDocument& doc, const std::string& file, size_t index, const std::string& kind,
+                     FileManifests& out) {
+  detail::DocReader r(doc, file, index, out.errors);
+  try {
+    decode_kind(r, kind, out);
+  } catch (const nlohmann::json::exception& e) {
+    // The decoders trust the schema's shapes; a schema folder from another release
+    // may not guarantee them. Report it instead of taking the daemon down.
+    out.errors.push_back({file, doc.start, "", "could not decode this " + kind + " (" + e.what() +
+                                                   "); do the schemas match this gitns release?"});
   }
 }
 

@@ -327,7 +327,10 @@ void render_group(const json& root_schema, const YamlDocument& doc, const Group&
     // Required-only oneOf branches report "missing" too; the choice message covers them.
     bool real = required && required->is_array() &&
                 std::find(required->begin(), required->end(), json(f)) != required->end();
-    if (real) out.push_back({{}, pos, path, "missing required field \"" + f + "\""});
+    // At the member's key ("spec:"), not at its first child, when it has one.
+    NodePosition np = doc.positions.find(at.pointer);
+    Position where = np.key.known() ? np.key : np.value;
+    if (real) out.push_back({{}, where, path, "missing required field \"" + f + "\""});
   }
   if (g.unknown && at.node && at.node->is_object()) {
     std::vector<std::string> known = known_properties(root_schema, at.schema);
@@ -335,7 +338,8 @@ void render_group(const json& root_schema, const YamlDocument& doc, const Group&
       if (property_allowed(root_schema, at.schema, it.key())) continue;
       std::string member_ptr = pointer_append(at.pointer, it.key());
       std::string msg = "unknown field \"" + it.key() + "\"";
-      if (!known.empty()) msg += " (expected one of: " + join(known, ", ") + ")";
+      if (it.key() == "<<") msg += " (YAML merge keys are not supported; repeat the fields)";
+      else if (!known.empty()) msg += " (expected one of: " + join(known, ", ") + ")";
       out.push_back({{}, doc.positions.find(member_ptr).key, display_path(doc.value, member_ptr), msg});
     }
   }

@@ -149,7 +149,7 @@ class JsonBuilder final : public YAML::EventHandler {
   void OnDocumentEnd() override {
     // Errors about a whole document point at its content, not at the "---" before it.
     if (has_root_) doc_.start = doc_.positions.find("").value;
-    else doc_.positions.set("", {doc_.start, {}});
+    else doc_.positions.set(PositionMap::root_key(), {doc_.start, {}});
     out_.documents.push_back(std::move(doc_));
   }
 
@@ -215,7 +215,7 @@ class JsonBuilder final : public YAML::EventHandler {
  private:
   struct Frame {
     json value;
-    std::string pointer;
+    PositionMap::Key pointer = 0;  // hash of the JSON pointer
     Position position;
     YAML::anchor_t anchor = 0;
     size_t nodes = 1;
@@ -226,6 +226,7 @@ class JsonBuilder final : public YAML::EventHandler {
     bool key_ok = false;
     std::string key;
     Position key_position;
+    json* slot = nullptr;  // the member inserted for `key`, filled when its value ends
   };
   struct Anchored {
     json value;
@@ -268,17 +269,22 @@ class JsonBuilder final : public YAML::EventHandler {
     top.key = key;
     top.key_position = to_position(mark);
     top.key_ok = !top.discard;
+    top.slot = nullptr;
     if (top.discard) return;
-    if (top.value.contains(key)) {
-      NodePosition first = doc_.positions.find(pointer_append(top.pointer, key));
-      std::string where = first.key.known() ? "line " + std::to_string(first.key.line) + ", column " +
-                                                  std::to_string(first.key.column)
-                                            : "an earlier line";
-      top.have_key = false;  // so current_path() names the map, not the member
-      error(mark, "duplicate key \"" + key + "\" (first defined at " + where + ")");
-      top.have_key = true;
-      top.key_ok = false;
+    // Insert now: one lookup finds a duplicate and gives the slot to fill later.
+    auto [it, inserted] = top.value.get_ref<json::object_t&>().emplace(key, nullptr);
+    if (inserted) {
+      top.slot = &it->second;
+      return;
     }
+    const NodePosition* first = doc_.positions.find_exact(PositionMap::child_key(top.pointer, key));
+    std::string where = first && first->key.known() ? "line " + std::to_string(first->key.line) + ", column " +
+                                                          std::to_string(first->key.column)
+                                                    : "an earlier line";
+    top.have_key = false;  // so current_path() names the map, not the member
+    error(mark, "duplicate key \"" + key + "\" (first defined at " + where + ")");
+    top.have_key = true;
+    top.key_ok = false;
   }
 
   json typed_scalar(const YAML::Mark& mark, const std::string& tag, const std::string& value) {
@@ -307,20 +313,20 @@ class JsonBuilder final : public YAML::EventHandler {
   }
 
   // Where the next node goes, and whether it is kept.
-  void child_slot(std::string& pointer, NodePosition& pos, bool& keep, const YAML::Mark& mark) const {
+  void child_slot(PositionMap::Key& pointer, NodePosition& pos, bool& keep, const YAML::Mark& mark) const {
     pos.value = to_position(mark);
     keep = true;
     if (stack_.empty()) {
-      pointer.clear();
+      pointer = PositionMap::root_key();
       return;
     }
     const Frame& top = stack_.back();
     if (top.value.is_object()) {
-      pointer = pointer_append(top.pointer, top.key);
+      pointer = PositionMap::child_key(top.pointer, top.key);
       pos.key = top.key_position;
       keep = top.key_ok;
     } else {
-      pointer = pointer_append(top.pointer, top.value.size());
+      pointer = PositionMap::child_key(top.pointer, top.value.size());
       keep = !top.discard;
     }
   }
@@ -360,7 +366,7 @@ class JsonBuilder final : public YAML::EventHandler {
   // A scalar or an alias copy. An alias records only its own position: the nodes it
   // copies fall back to it in PositionMap::find.
   void complete(json value, const YAML::Mark& mark, YAML::anchor_t anchor, size_t nodes) {
-    std::string pointer;
+    PositionMap::Key pointer = 0;
     NodePosition pos;
     bool keep = true;
     child_slot(pointer, pos, keep, mark);
@@ -379,9 +385,10 @@ class JsonBuilder final : public YAML::EventHandler {
     Frame& top = stack_.back();
     top.nodes += nodes;
     if (top.value.is_object()) {
-      if (keep && top.key_ok) top.value[top.key] = std::move(value);
+      if (keep && top.key_ok && top.slot) *top.slot = std::move(value);
       top.have_key = false;
       top.key_ok = false;
+      top.slot = nullptr;
     } else if (keep) {
       top.value.push_back(std::move(value));
     } else {
@@ -462,14 +469,100 @@ std::string unescape_segment(std::string_view seg) {
 
 }  // namespace
 
-NodePosition PositionMap::find(std::string_view pointer) const {
-  std::string p(pointer);
-  while (true) {
-    auto it = map_.find(p);
-    if (it != map_.end()) return it->second;
-    if (p.empty()) return {};
-    p.erase(p.rfind('/'));
+namespace {
+constexpr uint64_t kFnvOffset = 14695981039346656037ull;
+constexpr uint64_t kFnvPrime = 1099511628211ull;
+inline uint64_t fnv(uint64_t h, char c) { return (h ^ static_cast<uint8_t>(c)) * kFnvPrime; }
+// 0 marks an empty slot.
+inline PositionMap::Key nonzero(uint64_t h) { return h == 0 ? 1 : h; }
+}  // namespace
+
+PositionMap::Key PositionMap::root_key() { return nonzero(kFnvOffset); }
+
+PositionMap::Key PositionMap::key_of(std::string_view pointer) {
+  uint64_t h = kFnvOffset;
+  for (char c : pointer) h = fnv(h, c);
+  return nonzero(h);
+}
+
+PositionMap::Key PositionMap::child_key(Key parent, std::string_view member) {
+  uint64_t h = fnv(parent, '/');
+  for (char c : member) {
+    if (c == '~') {
+      h = fnv(fnv(h, '~'), '0');
+    } else if (c == '/') {
+      h = fnv(fnv(h, '~'), '1');
+    } else {
+      h = fnv(h, c);
+    }
   }
+  return nonzero(h);
+}
+
+PositionMap::Key PositionMap::child_key(Key parent, size_t index) {
+  char digits[24];
+  int n = std::snprintf(digits, sizeof digits, "%zu", index);
+  return child_key(parent, std::string_view(digits, static_cast<size_t>(n)));
+}
+
+void PositionMap::grow() {
+  std::vector<Slot> old = std::move(slots_);
+  bits_ = old.empty() ? 6 : bits_ + 1;
+  slots_.assign(size_t{1} << bits_, Slot{});
+  used_ = 0;
+  for (const Slot& s : old) {
+    if (s.key != 0) set(s.key, s.position);
+  }
+}
+
+// FNV's low bits are weak; the index comes from the high bits of a multiplicative mix.
+size_t PositionMap::index_of(Key key) const {
+  return static_cast<size_t>((key * 11400714819323198485ull) >> (64 - bits_));
+}
+
+void PositionMap::set(Key key, NodePosition position) {
+  if ((used_ + 1) * 4 > slots_.size() * 3) grow();
+  size_t mask = slots_.size() - 1;
+  for (size_t i = index_of(key);; i = (i + 1) & mask) {
+    if (slots_[i].key == key) {
+      slots_[i].position = position;
+      return;
+    }
+    if (slots_[i].key == 0) {
+      slots_[i] = {key, position};
+      ++used_;
+      return;
+    }
+  }
+}
+
+const NodePosition* PositionMap::find_exact(Key key) const {
+  if (slots_.empty()) return nullptr;
+  size_t mask = slots_.size() - 1;
+  for (size_t i = index_of(key); slots_[i].key != 0; i = (i + 1) & mask) {
+    if (slots_[i].key == key) return &slots_[i].position;
+  }
+  return nullptr;
+}
+
+NodePosition PositionMap::find(std::string_view pointer) const {
+  while (true) {
+    if (const NodePosition* p = find_exact(key_of(pointer))) return *p;
+    if (pointer.empty()) return {};
+    pointer = pointer.substr(0, pointer.rfind('/'));
+  }
+}
+
+std::string path_append(std::string path, std::string_view key) {
+  append_path_key(path, key);
+  return path;
+}
+
+std::string path_append(std::string path, size_t index) {
+  path += '[';
+  path += std::to_string(index);
+  path += ']';
+  return path;
 }
 
 std::string pointer_append(const std::string& pointer, std::string_view key) {

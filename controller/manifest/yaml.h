@@ -4,9 +4,9 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -24,14 +24,33 @@ struct NodePosition {
 
 // JSON pointer (RFC 6901) -> position. Nodes copied by an alias are not recorded one by
 // one: a lookup falls back to the nearest recorded ancestor, the alias itself.
+// Keys are 64-bit FNV-1a hashes of the pointer text, computed incrementally while
+// parsing, so a 100,000-record file does not build and store 400,000 pointer strings.
+// (A hash collision could only misplace an error message.)
 class PositionMap {
  public:
-  void set(const std::string& pointer, NodePosition position) { map_[pointer] = position; }
+  using Key = uint64_t;
+  static Key root_key();
+  static Key key_of(std::string_view pointer);                  // the pointer's text, escaped
+  static Key child_key(Key parent, std::string_view member);   // parent + "/" + escaped member
+  static Key child_key(Key parent, size_t index);
+
+  void set(Key key, NodePosition position);
+  void set(std::string_view pointer, NodePosition position) { set(key_of(pointer), position); }
+  const NodePosition* find_exact(Key key) const;
   NodePosition find(std::string_view pointer) const;
-  size_t size() const { return map_.size(); }
+  size_t size() const { return used_; }
 
  private:
-  std::unordered_map<std::string, NodePosition> map_;
+  struct Slot {
+    Key key = 0;  // 0: empty
+    NodePosition position;
+  };
+  void grow();
+  size_t index_of(Key key) const;
+  std::vector<Slot> slots_;  // open addressing, linear probing, a power of two long
+  unsigned bits_ = 0;
+  size_t used_ = 0;
 };
 
 struct YamlDocument {
@@ -61,6 +80,10 @@ YamlParse parse_yaml(std::string_view text, const YamlLimits& limits = {});
 // JSON pointer helpers: "/spec/records/www" + "0".
 std::string pointer_append(const std::string& pointer, std::string_view key);
 std::string pointer_append(const std::string& pointer, size_t index);
+// Field path helpers, the cheap way to extend a path without walking a document:
+// path_append("spec.records", "*.dev") is spec.records["*.dev"]; (p, 0) is p[0].
+std::string path_append(std::string path, std::string_view key);
+std::string path_append(std::string path, size_t index);
 // Human field path for a pointer into `root`: spec.records.www[0].ttl, with keys that
 // are not plain identifiers quoted: spec.records["*.dev"][0].
 std::string display_path(const nlohmann::json& root, std::string_view pointer);

@@ -80,7 +80,7 @@ void decode_soa(DocReader& r, const json& spec, ZoneManifest& z) {
   } else if (!z.nameserver_positions.empty() || !spec.contains("zoneFile")) {
     return;  // the nameservers had errors, or their absence was reported
   } else {
-    r.error(ptr, "missing required field \"mname\" (spec.nameservers is empty, so there is no default)");
+    r.key_error(ptr, "missing required field \"mname\" (spec.nameservers is empty, so there is no default)");
   }
   if (given.contains("rname")) {
     std::string rname = str(given["rname"]);
@@ -153,11 +153,12 @@ struct EntryContext {
   DocReader& r;
   ZoneManifest& z;
   Name owner;
-  std::string ptr;  // of the entry
+  std::string ptr;   // JSON pointer of the entry
+  std::string path;  // its field path, built directly (no walk of a 100k-key map)
 };
 
 void add_record(EntryContext& c, uint16_t type, uint32_t ttl, bool ttl_set, const std::string& ptr,
-                wire::Rdata rdata) {
+                std::string path, wire::Rdata rdata) {
   ManifestRecord rec;
   rec.rr.owner = c.owner;
   rec.rr.type = type;
@@ -165,18 +166,18 @@ void add_record(EntryContext& c, uint16_t type, uint32_t ttl, bool ttl_set, cons
   rec.rr.rdata = std::move(rdata);
   rec.ttl_set = ttl_set;
   rec.position = c.r.position(ptr);
-  rec.path = c.r.path(ptr);
+  rec.path = std::move(path);
   c.z.records.push_back(std::move(rec));
 }
 
 void decode_value(EntryContext& c, uint16_t type, uint32_t ttl, bool ttl_set, const std::string& ptr,
-                  const std::string& text) {
+                  std::string path, const std::string& text) {
   if (is_text_type(type)) {
     if (text.size() > 65535 - 256) {
       c.r.error(ptr, "text of " + std::to_string(text.size()) + " bytes does not fit one record (64 KiB)");
       return;
     }
-    add_record(c, type, ttl, ttl_set, ptr, literal_text_rdata(text));
+    add_record(c, type, ttl, ttl_set, ptr, std::move(path), literal_text_rdata(text));
     return;
   }
   auto rd = wire::rdata_from_text(type, text, c.z.apex);
@@ -184,7 +185,7 @@ void decode_value(EntryContext& c, uint16_t type, uint32_t ttl, bool ttl_set, co
     c.r.error(ptr, "invalid " + wire::type_to_text(type) + " value \"" + text + "\": " + rd.error().message);
     return;
   }
-  add_record(c, type, ttl, ttl_set, ptr, std::move(*rd));
+  add_record(c, type, ttl, ttl_set, ptr, std::move(path), std::move(*rd));
 }
 
 void decode_strings(EntryContext& c, uint16_t type, uint32_t ttl, bool ttl_set, const json& list) {
@@ -206,7 +207,7 @@ void decode_strings(EntryContext& c, uint16_t type, uint32_t ttl, bool ttl_set, 
     c.r.error(ptr, "strings total " + std::to_string(rd.bytes.size()) + " bytes; a record holds at most 65535");
     ok = false;
   }
-  if (ok) add_record(c, type, ttl, ttl_set, ptr, std::move(rd));
+  if (ok) add_record(c, type, ttl, ttl_set, ptr, path_append(c.path, "strings"), std::move(rd));
 }
 
 void decode_entry(EntryContext& c, const json& e) {
@@ -232,12 +233,14 @@ void decode_entry(EntryContext& c, const json& e) {
     return;
   }
   if (e.contains("value")) {
-    decode_value(c, *type, ttl, ttl_set, c.ptr + "/value", str(e["value"]));
+    decode_value(c, *type, ttl, ttl_set, c.ptr + "/value", path_append(c.path, "value"), str(e["value"]));
     return;
   }
   const json& values = e["values"];
+  std::string values_path = path_append(c.path, "values");
   for (size_t i = 0; i < values.size(); ++i) {
-    decode_value(c, *type, ttl, ttl_set, pointer_append(c.ptr + "/values", i), str(values[i]));
+    decode_value(c, *type, ttl, ttl_set, pointer_append(c.ptr + "/values", i), path_append(values_path, i),
+                 str(values[i]));
   }
 }
 
@@ -275,9 +278,11 @@ void decode_records(DocReader& r, const json& spec, ZoneManifest& z) {
                                format_location(r.file(), first) + " (owner names are case-insensitive)");
       continue;
     }
-    EntryContext c{r, z, *owner, {}};
+    EntryContext c{r, z, *owner, {}, {}};
+    std::string key_path = path_append("spec.records", key);
     for (size_t i = 0; i < m.value().size(); ++i) {
       c.ptr = pointer_append(key_ptr, i);
+      c.path = path_append(key_path, i);
       decode_entry(c, m.value()[i]);
     }
   }

@@ -107,7 +107,7 @@ TEST(SchemaErrors, UnknownFieldsAreEachReportedAtTheirKey) {
 TEST(SchemaErrors, MissingRequiredFields) {
   auto lines = error_lines(load_one("a.yaml", "apiVersion: gitns.io/v1\nkind: Zone\nmetadata:\n  labels: {}\n"));
   EXPECT_THAT(lines, ElementsAre("a.yaml:1:1: missing required field \"spec\"",
-                                 "a.yaml:4:3: metadata: missing required field \"name\""));
+                                 "a.yaml:3:1: metadata: missing required field \"name\""));
 }
 
 TEST(SchemaErrors, ExactlyOneOfValueValuesStrings) {
@@ -213,6 +213,39 @@ TEST(SchemaSetTest, EmbeddedTextsAreValidJson) {
   for (const EmbeddedSchema& s : embedded_schema_texts()) {
     EXPECT_TRUE(nlohmann::json::accept(s.text)) << s.file;
   }
+}
+
+}  // namespace
+}  // namespace gitns::manifest
+
+namespace gitns::manifest {
+namespace {
+
+TEST(SchemaErrors, MergeKeysAreNotYaml12) {
+  std::string doc = "apiVersion: gitns.io/v1\nkind: TsigKey\nmetadata: {name: k}\n"
+                    "base: &b {secretRef: {env: K}}\nspec:\n  <<: *b\n";
+  EXPECT_THAT(error_lines(load_one("k.yaml", doc)),
+              ElementsAre("k.yaml:4:1: base: unknown field \"base\" (expected one of: apiVersion, kind, metadata, spec)",
+                          "k.yaml:5:1: spec: missing required field \"secretRef\"",
+                          "k.yaml:6:3: spec[\"<<\"]: unknown field \"<<\" (YAML merge keys are not supported; repeat "
+                          "the fields)"));
+}
+
+TEST(SchemaSetTest, DecodersSurviveASchemaThatAllowsOtherShapes) {
+  // A runtime schema folder from another release might let a string through where this
+  // release decodes an integer: an error, never an exception out of load_manifests.
+  auto base = SchemaSet::from_directory(repo_root() + "/schemas");
+  ASSERT_TRUE(base.ok());
+  nlohmann::json zone = *base->schema("Zone");
+  zone["properties"]["spec"]["properties"]["ttl"] = nlohmann::json::object();
+  auto loose = SchemaSet::from_texts({{"zone.json", zone.dump()}});
+  ASSERT_TRUE(loose.ok());
+  std::vector<SourceFile> files{{"z.yaml", testing::zone_doc("a.com", "  nameservers: [ns.b.com.]\n  ttl: soon\n"), ""}};
+  LoadOptions opt;
+  opt.schemas = &*loose;
+  Manifests m = load_manifests(files, nullptr, opt);
+  ASSERT_EQ(m.errors.size(), 1u);
+  EXPECT_NE(m.errors[0].message.find("could not decode this Zone"), std::string::npos) << m.errors[0].message;
 }
 
 }  // namespace

@@ -347,7 +347,7 @@ TEST(ZoneDecode, ZoneFileWithSoaOrNameserversReplacesTheFiles) {
   EXPECT_EQ(only_zone(m).soa->minimum, 60u);
   EXPECT_EQ(only_zone(m).apex_records(7).size(), 1u);  // the SOA; NS come from the file
   EXPECT_THAT(error_lines(zone("  zoneFile: z.zone\n  soa: {minimum: 60}\n")),
-              ElementsAre("z.yaml:7:8: spec.soa: missing required field \"mname\" (spec.nameservers is empty, so "
+              ElementsAre("z.yaml:7:3: spec.soa: missing required field \"mname\" (spec.nameservers is empty, so "
                           "there is no default)"));
 }
 
