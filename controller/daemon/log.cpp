@@ -53,14 +53,13 @@ std::string timestamp() {
   return buf;
 }
 
-}  // namespace
-
-std::string format_line(Level level, std::string_view msg, std::initializer_list<Field> fields) {
+template <class Fields>
+std::string format(Level level, std::string_view msg, const Fields& fields) {
   std::string line = "level=";
   line += level_name(level);
   line += " msg=";
   append_value(line, msg, true);
-  for (const Field& f : fields) {
+  for (const auto& f : fields) {
     line += ' ';
     line += f.first;
     line += '=';
@@ -69,8 +68,7 @@ std::string format_line(Level level, std::string_view msg, std::initializer_list
   return line;
 }
 
-void log(Level level, std::string_view msg, std::initializer_list<Field> fields) {
-  std::string line = "ts=" + timestamp() + " " + format_line(level, msg, fields) + "\n";
+void write_line(const std::string& line) {
   const char* p = line.data();
   size_t left = line.size();
   while (left > 0) {
@@ -79,6 +77,20 @@ void log(Level level, std::string_view msg, std::initializer_list<Field> fields)
     p += n;
     left -= static_cast<size_t>(n);
   }
+}
+
+}  // namespace
+
+std::string format_line(Level level, std::string_view msg, std::initializer_list<Field> fields) {
+  return format(level, msg, fields);
+}
+
+void log(Level level, std::string_view msg, std::initializer_list<Field> fields) {
+  write_line("ts=" + timestamp() + " " + format(level, msg, fields) + "\n");
+}
+
+void log(Level level, std::string_view msg, std::span<const std::pair<std::string, std::string>> fields) {
+  write_line("ts=" + timestamp() + " " + format(level, msg, fields) + "\n");
 }
 
 }  // namespace gitns::daemon

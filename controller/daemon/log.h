@@ -3,6 +3,7 @@
 #pragma once
 
 #include <initializer_list>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -17,5 +18,7 @@ using Field = std::pair<std::string_view, std::string>;
 std::string format_line(Level level, std::string_view msg, std::initializer_list<Field> fields);
 
 void log(Level level, std::string_view msg, std::initializer_list<Field> fields = {});
+// The same with fields built at run time (the reconciler's log lines).
+void log(Level level, std::string_view msg, std::span<const std::pair<std::string, std::string>> fields);
 
 }  // namespace gitns::daemon

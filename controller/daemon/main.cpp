@@ -1,23 +1,36 @@
-// gitnsd: serves zone files over UDP and TCP. Wiring and lifecycle only: flags, zone
-// loading, the server, and signals (SIGHUP reloads, SIGINT/SIGTERM stop).
+// gitnsd: wiring and lifecycle only. Two modes:
+//   --repo: a Reconciler (controller/reconcile) on its own thread applies each valid
+//           commit of a manifest repository to the engine; SIGHUP reconciles now.
+//   --zone/--zone-dir: zone files loaded by ZoneService; SIGHUP reloads them.
+// Signals are taken by sigwaitinfo in main, so no handler ever runs on a DNS thread.
 #include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
+#include <mutex>
 #include <optional>
-#include <algorithm>
 #include <string>
-#include <thread>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "controller/daemon/log.h"
 #include "controller/daemon/options.h"
 #include "controller/daemon/zone_service.h"
 #include "controller/daemon/zone_sources.h"
-#include "resolver/server/dns_server.h"
+#include "controller/git/git_source.h"
+#include "controller/reconcile/reconciler.h"
+#include "controller/reconcile/source.h"
+#include "resolver/engine.h"
+#include "resolver/store/store.h"
 
 #ifndef GITNS_VERSION
 #define GITNS_VERSION "unknown"
@@ -26,8 +39,7 @@
 namespace gitns::daemon {
 namespace {
 
-// Blocked in every thread (the server's threads inherit the mask) and taken by sigwaitinfo
-// in main, so no signal handler ever runs on a DNS thread.
+// Blocked in every thread (the server's and the controller's threads inherit the mask).
 sigset_t block_signals() {
   sigset_t set;
   sigemptyset(&set);
@@ -45,93 +57,201 @@ std::string join(const std::vector<std::string>& items) {
   return out;
 }
 
-std::string listen_list(const server::DnsServer& s) {
+std::string listen_list(const engine::Engine& e) {
   std::vector<std::string> out;
-  for (const auto& ep : s.endpoints()) out.push_back(ep.to_string());
+  for (const auto& ep : e.endpoints()) out.push_back(ep.to_string());
   return join(out);
 }
 
-class Daemon {
- public:
-  explicit Daemon(Options options)
-      : options_(std::move(options)),
-        threads_(options_.threads != 0 ? options_.threads
-                                       : std::max(1u, std::thread::hardware_concurrency())),
-        zones_(threads_, server::ServerConfig{}.udp_max_payload) {}
-
-  int run(const sigset_t& signals) {
-    auto loaded = load("loaded zones");
-    if (!loaded) return 1;
-    server::ServerConfig config;
-    config.listen = options_.listen;
-    config.threads = threads_;
-    auto server = server::DnsServer::start(config, zones_.handler());
-    if (!server.ok()) {
-      log(Level::error, "cannot start the DNS server",
-          {{"error", server.error().to_string()}, {"listen", join(options_.listen)}});
-      return 1;
+// Waits for SIGHUP (calls on_hup) until SIGINT/SIGTERM.
+template <class OnHup>
+void wait_for_stop(const sigset_t& signals, OnHup on_hup) {
+  for (;;) {
+    int sig = sigwaitinfo(&signals, nullptr);
+    if (sig < 0) {
+      if (errno == EINTR) continue;
+      log(Level::error, "waiting for signals failed; stopping", {{"error", std::strerror(errno)}});
+      return;
     }
-    log(Level::info, "serving",
-        {{"zones", std::to_string(*loaded)}, {"listen", listen_list(**server)},
-         {"threads", std::to_string((*server)->threads())}, {"version", GITNS_VERSION}});
-    wait_for_stop(signals);
-    (*server)->stop();
-    log_stopped((*server)->stats());
-    return 0;
+    if (sig == SIGHUP) {
+      on_hup();
+      continue;
+    }
+    log(Level::info, "stopping", {{"signal", sig == SIGINT ? "SIGINT" : "SIGTERM"}});
+    return;
+  }
+}
+
+void log_stopped(const engine::Engine& e) {
+  server::ServerStats s = e.stats().server;
+  log(Level::info, "stopped",
+      {{"udp_queries", std::to_string(s.udp_queries)},
+       {"udp_responses", std::to_string(s.udp_responses)},
+       {"tcp_queries", std::to_string(s.tcp_queries)},
+       {"tcp_responses", std::to_string(s.tcp_responses)},
+       {"tcp_refused", std::to_string(s.tcp_refused)},
+       {"handler_errors", std::to_string(s.handler_errors)}});
+}
+
+engine::EngineConfig engine_config(const Options& o) {
+  engine::EngineConfig c;
+  c.server.listen = o.listen;
+  c.server.threads = o.threads;
+  return c;
+}
+
+bool start_engine(engine::Engine& e, const Options& o, size_t zones) {
+  auto started = e.start();
+  if (!started.ok()) {
+    log(Level::error, "cannot start the DNS server",
+        {{"error", started.error().to_string()}, {"listen", join(o.listen)}});
+    return false;
+  }
+  log(Level::info, "serving",
+      {{"zones", std::to_string(zones)}, {"listen", listen_list(e)}, {"threads", std::to_string(e.threads())},
+       {"version", GITNS_VERSION}});
+  return true;
+}
+
+// ---- zone-file mode ----------------------------------------------------------------
+
+// Builds and publishes a new zone set; on failure logs every error and keeps what is
+// being served. Returns the number of zones published.
+std::optional<size_t> load_zones(ZoneService& zones, const Options& options, std::string_view done_msg) {
+  auto start = std::chrono::steady_clock::now();
+  auto sources = expand_zone_sources(options);
+  LoadReport report;
+  if (sources.ok()) report = zones.load(*sources);
+  else report.errors.push_back(sources.error());
+  for (const std::string& w : report.warnings) log(Level::warn, "zone warning", {{"warning", w}});
+  for (const base::Error& e : report.errors) log(Level::error, "zone error", {{"error", e.to_string()}});
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+  if (!report.ok()) {
+    log(Level::error, "zones not loaded; nothing changed", {{"errors", std::to_string(report.errors.size())}});
+    return std::nullopt;
+  }
+  log(Level::info, done_msg, {{"zones", std::to_string(report.zones)}, {"ms", std::to_string(ms.count())}});
+  return report.zones;
+}
+
+int run_zone_files(const Options& options, const sigset_t& signals) {
+  engine::Engine engine(engine_config(options));
+  ZoneService zones(engine);
+  auto loaded = load_zones(zones, options, "loaded zones");
+  if (!loaded) return 1;
+  if (!start_engine(engine, options, *loaded)) return 1;
+  wait_for_stop(signals, [&] { load_zones(zones, options, "reloaded zones"); });
+  engine.stop();
+  log_stopped(engine);
+  return 0;
+}
+
+// ---- repository mode -------------------------------------------------------------
+
+void reconcile_log(reconcile::LogLevel level, std::string_view msg, const reconcile::LogFields& fields) {
+  Level l = level == reconcile::LogLevel::debug  ? Level::debug
+            : level == reconcile::LogLevel::info ? Level::info
+            : level == reconcile::LogLevel::warn ? Level::warn
+                                                 : Level::error;
+  log(l, msg, fields);
+}
+
+git::SourceConfig git_config(const RepoOptions& r) {
+  git::SourceConfig c;
+  c.url = r.url;
+  c.branch = r.branch;
+  c.sub_path = r.path;
+  c.cache_dir = (std::filesystem::path(r.state_dir) / "git-cache").string();
+  c.credentials.username = r.username;
+  c.credentials.token_file = r.token_file;
+  c.credentials.token_env = r.token_env;
+  c.credentials.ssh_key_file = r.ssh_key;
+  c.credentials.ssh_known_hosts_file = r.ssh_known_hosts;
+  return c;
+}
+
+// The controller thread, and a way to wait for it with a deadline: libgit2 1.5 has no
+// network timeout, so a fetch from a silent server could block shutdown forever.
+class ControllerThread {
+ public:
+  template <class F>
+  explicit ControllerThread(F f)
+      : thread_([this, f = std::move(f)]() mutable {
+          f();
+          std::lock_guard lock(mutex_);
+          done_ = true;
+          cv_.notify_all();
+        }) {}
+  ~ControllerThread() {
+    if (thread_.joinable()) thread_.detach();
+  }
+  bool join_within(std::chrono::seconds limit) {
+    std::unique_lock lock(mutex_);
+    if (!cv_.wait_for(lock, limit, [this] { return done_; })) return false;
+    lock.unlock();
+    thread_.join();
+    return true;
   }
 
  private:
-  void wait_for_stop(const sigset_t& signals) {
-    for (;;) {
-      int sig = sigwaitinfo(&signals, nullptr);
-      if (sig < 0) {
-        if (errno == EINTR) continue;
-        log(Level::error, "waiting for signals failed; stopping", {{"error", std::strerror(errno)}});
-        return;
-      }
-      if (sig == SIGHUP) {
-        load("reloaded zones");
-        continue;
-      }
-      log(Level::info, "stopping", {{"signal", sig == SIGINT ? "SIGINT" : "SIGTERM"}});
-      return;
-    }
-  }
-
-  // Builds and publishes a new zone set; on failure logs every error and keeps what is
-  // being served. Returns the number of zones published.
-  std::optional<size_t> load(std::string_view done_msg) {
-    auto start = std::chrono::steady_clock::now();
-    auto sources = expand_zone_sources(options_);
-    LoadReport report;
-    if (sources.ok()) report = zones_.load(*sources);
-    else report.errors.push_back(sources.error());
-    for (const std::string& w : report.warnings) log(Level::warn, "zone warning", {{"warning", w}});
-    for (const base::Error& e : report.errors) log(Level::error, "zone error", {{"error", e.to_string()}});
-    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
-    if (!report.ok()) {
-      log(Level::error, "zones not loaded; nothing changed",
-          {{"errors", std::to_string(report.errors.size())}});
-      return std::nullopt;
-    }
-    log(Level::info, done_msg, {{"zones", std::to_string(report.zones)}, {"ms", std::to_string(ms.count())}});
-    return report.zones;
-  }
-
-  void log_stopped(const server::ServerStats& s) {
-    log(Level::info, "stopped",
-        {{"udp_queries", std::to_string(s.udp_queries)},
-         {"udp_responses", std::to_string(s.udp_responses)},
-         {"tcp_queries", std::to_string(s.tcp_queries)},
-         {"tcp_responses", std::to_string(s.tcp_responses)},
-         {"tcp_refused", std::to_string(s.tcp_refused)},
-         {"handler_errors", std::to_string(s.handler_errors)}});
-  }
-
-  Options options_;
-  unsigned threads_;
-  ZoneService zones_;  // declared before any server: it outlives the handler's callers
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  bool done_ = false;
+  std::thread thread_;
 };
+
+int run_repo(const Options& options, const sigset_t& signals) {
+  const RepoOptions& r = options.repo;
+  std::error_code ec;
+  std::filesystem::create_directories(r.state_dir, ec);
+  if (ec) {
+    log(Level::error, "cannot create the state folder", {{"dir", r.state_dir}, {"error", ec.message()}});
+    return 1;
+  }
+  auto store = store::Store::open((std::filesystem::path(r.state_dir) / "store").string());
+  if (!store.ok()) {
+    log(Level::error, "cannot open the store", {{"error", store.error().to_string()}});
+    return 1;
+  }
+  auto git = git::GitSource::open(git_config(r));
+  if (!git.ok()) {
+    log(Level::error, "cannot open the git source", {{"error", git.error().to_string()}});
+    return 1;
+  }
+  auto source = reconcile::git_revision_source(*git);
+
+  engine::Engine engine(engine_config(options));
+  reconcile::ReconcilerConfig rc;
+  rc.status_path = (std::filesystem::path(r.state_dir) / "status.json").string();
+  reconcile::Reconciler reconciler(
+      *source, **store, [&engine](std::shared_ptr<const zone::ZoneSet> set) { engine.publish(std::move(set)); }, rc,
+      reconcile_log);
+  // The applied state is served before any fetch: a restart with the remote down still
+  // answers with the last applied revision.
+  auto restored = reconciler.restore();
+  if (!restored.ok()) {
+    log(Level::error, "cannot load the applied state", {{"error", restored.error().to_string()}});
+    return 1;
+  }
+  if (!start_engine(engine, options, engine.zones()->size())) return 1;
+
+  reconcile::TriggerQueue triggers;
+  ControllerThread controller([&] { reconcile::run_loop(reconciler, triggers, r.poll); });
+  wait_for_stop(signals, [&] { triggers.push({reconcile::TriggerKind::signal, "SIGHUP"}); });
+  triggers.close();
+  if (!controller.join_within(std::chrono::seconds(10))) {
+    // A reconcile is stuck (most likely a fetch from a silent remote). The store is
+    // consistent at every moment, so leaving without it is safe.
+    log(Level::warn, "the reconciler did not stop within 10 s; exiting without it");
+    engine.stop();
+    log_stopped(engine);
+    std::fflush(nullptr);
+    _exit(0);
+  }
+  engine.stop();
+  log_stopped(engine);
+  return 0;
+}
 
 }  // namespace
 }  // namespace gitns::daemon
@@ -152,6 +272,7 @@ int main(int argc, char** argv) {
     std::printf("gitnsd %s\n", GITNS_VERSION);
     return 0;
   }
-  sigset_t signals = block_signals();  // before the server starts any thread
-  return Daemon(std::move(options).value()).run(signals);
+  sigset_t signals = block_signals();  // before any thread starts
+  if (!options->repo.url.empty()) return run_repo(*options, signals);
+  return run_zone_files(*options, signals);
 }

@@ -1,6 +1,7 @@
 #include "controller/daemon/options.h"
 
 #include <charconv>
+#include <optional>
 
 #include "resolver/server/endpoint.h"
 
@@ -47,6 +48,23 @@ base::Result<unsigned> parse_threads(std::string_view v) {
   return n;
 }
 
+}  // namespace
+
+base::Result<std::chrono::milliseconds> parse_duration(std::string_view v) {
+  size_t digits = 0;
+  while (digits < v.size() && v[digits] >= '0' && v[digits] <= '9') ++digits;
+  uint64_t n = 0;
+  auto [end, ec] = std::from_chars(v.data(), v.data() + digits, n);
+  std::string_view unit = v.substr(digits);
+  uint64_t scale = unit.empty() || unit == "s" ? 1000 : unit == "ms" ? 1 : unit == "m" ? 60'000 : unit == "h" ? 3'600'000 : 0;
+  constexpr uint64_t kMaxMs = uint64_t{7} * 24 * 3'600'000;  // a week
+  if (digits == 0 || ec != std::errc() || end != v.data() + digits || scale == 0 || n > kMaxMs / scale)
+    return base::fail(base::Errc::syntax, "'" + std::string(v) + "': expected a duration such as 30s, 500ms, 2m or 1h (at most a week)");
+  return std::chrono::milliseconds(n * scale);
+}
+
+namespace {
+
 class Parser {
  public:
   explicit Parser(std::vector<std::string_view> args) : args_(std::move(args)) {}
@@ -54,8 +72,7 @@ class Parser {
   base::Result<Options> run() {
     while (i_ < args_.size()) GITNS_CHECK(one(args_[i_++]));
     if (opts_.help || opts_.version) return opts_;
-    if (opts_.zones.empty() && opts_.zone_dirs.empty())
-      return bad("no zones to serve: give --zone FILE, --zone ORIGIN=FILE or --zone-dir DIR");
+    GITNS_CHECK(check_modes());
     if (opts_.listen.empty()) opts_.listen.push_back("127.0.0.1:1053");
     return opts_;
   }
@@ -88,8 +105,55 @@ class Parser {
       GITNS_TRY(opts_.threads, parse_threads(v));
       return {};
     }
+    if (auto s = repo_flag(flag)) {
+      GITNS_TRY(std::string_view v, value(flag, s->what));
+      *s->target = std::string(v);
+      repo_flags_.emplace_back(flag);
+      return {};
+    }
+    if (flag == "--poll") {
+      GITNS_TRY(std::string_view v, value(flag, "DURATION"));
+      auto d = parse_duration(v);
+      if (!d.ok()) return bad("--poll " + d.error().message);
+      opts_.repo.poll = *d;
+      repo_flags_.emplace_back(flag);
+      return {};
+    }
     if (is_flag(flag)) return bad("unknown flag '" + std::string(flag) + "'");
     return bad("unexpected argument '" + std::string(flag) + "'");
+  }
+
+  struct StringFlag {
+    std::string* target;
+    const char* what;
+  };
+  std::optional<StringFlag> repo_flag(std::string_view flag) {
+    RepoOptions& r = opts_.repo;
+    if (flag == "--repo") return StringFlag{&r.url, "PATH or URL"};
+    if (flag == "--branch") return StringFlag{&r.branch, "NAME"};
+    if (flag == "--path") return StringFlag{&r.path, "SUBDIR"};
+    if (flag == "--state-dir") return StringFlag{&r.state_dir, "DIR"};
+    if (flag == "--git-username") return StringFlag{&r.username, "NAME"};
+    if (flag == "--git-token-file") return StringFlag{&r.token_file, "FILE"};
+    if (flag == "--git-token-env") return StringFlag{&r.token_env, "VARIABLE"};
+    if (flag == "--ssh-key") return StringFlag{&r.ssh_key, "FILE"};
+    if (flag == "--ssh-known-hosts") return StringFlag{&r.ssh_known_hosts, "FILE"};
+    return std::nullopt;
+  }
+
+  base::Status check_modes() {
+    bool zones = !opts_.zones.empty() || !opts_.zone_dirs.empty();
+    if (!opts_.repo.url.empty()) {
+      if (zones) return bad("--repo cannot be combined with --zone or --zone-dir: give one source of zones");
+      if (opts_.repo.state_dir.empty())
+        return bad("--repo needs --state-dir DIR (the applied state, git cache and status.json live there)");
+      return {};
+    }
+    if (!repo_flags_.empty()) return bad(std::string(repo_flags_.front()) + " needs --repo PATH_OR_URL");
+    if (!zones)
+      return bad("no zones to serve: give --repo PATH_OR_URL --state-dir DIR, or --zone FILE, --zone ORIGIN=FILE "
+                 "or --zone-dir DIR");
+    return {};
   }
 
   // --zone takes one or more files: every argument up to the next flag.
@@ -113,6 +177,7 @@ class Parser {
   std::vector<std::string_view> args_;
   size_t i_ = 0;
   Options opts_;
+  std::vector<std::string_view> repo_flags_;  // given repo-mode flags, for the error without --repo
 };
 
 }  // namespace
@@ -122,9 +187,23 @@ base::Result<Options> parse_options(const std::vector<std::string_view>& args) {
 }
 
 std::string usage() {
-  return "Usage: gitnsd (--zone FILE... | --zone ORIGIN=FILE | --zone-dir DIR)... [options]\n"
+  return "Usage: gitnsd --repo PATH_OR_URL --state-dir DIR [--branch B] [--path SUBDIR] [options]\n"
+         "       gitnsd (--zone FILE... | --zone ORIGIN=FILE | --zone-dir DIR)... [options]\n"
          "\n"
-         "Serves DNS zone files authoritatively over UDP and TCP.\n"
+         "Serves DNS zones authoritatively over UDP and TCP: those a git repository of\n"
+         "manifests describes (every valid commit applied atomically), or zone files.\n"
+         "\n"
+         "  --repo PATH_OR_URL    the manifest repository: a local path, file://, https://\n"
+         "                        or ssh:// URL\n"
+         "  --branch NAME         branch to follow (default: the remote's HEAD)\n"
+         "  --path SUBDIR         folder of the repository holding the manifests\n"
+         "  --state-dir DIR       applied state (LMDB), git cache and status.json\n"
+         "  --poll DURATION       fetch interval, e.g. 30s, 5m (default 30s; 0: SIGHUP only)\n"
+         "  --git-username NAME   https:// user (default: from the URL, else x-access-token)\n"
+         "  --git-token-file FILE https:// token read from FILE at each fetch\n"
+         "  --git-token-env VAR   https:// token read from the environment variable VAR\n"
+         "  --ssh-key FILE        ssh:// private key (ed25519)\n"
+         "  --ssh-known-hosts FILE  ssh:// host keys to trust (default ~/.ssh/known_hosts)\n"
          "\n"
          "  --zone FILE...        serve FILE; its origin is the file name without .zone\n"
          "                        (example.test.zone serves example.test.)\n"
@@ -136,8 +215,9 @@ std::string usage() {
          "  --help                print this help\n"
          "  --version             print the version\n"
          "\n"
-         "Signals: SIGHUP reloads every zone file (a failed reload keeps the zones being\n"
-         "served); SIGINT and SIGTERM stop. Logs are key=value lines on stderr.\n";
+         "Signals: SIGHUP reconciles now (--repo) or reloads every zone file; a failed\n"
+         "reconcile or reload keeps the zones being served. SIGINT and SIGTERM stop.\n"
+         "Logs are key=value lines on stderr; --repo writes DIR/status.json too.\n";
 }
 
 }  // namespace gitns::daemon

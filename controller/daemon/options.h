@@ -1,6 +1,7 @@
 // gitnsd's command line.
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,7 +16,23 @@ struct ZoneArg {
   std::string path;
 };
 
+// --repo mode: serve what a git repository of manifests says (DESIGN.md "Reconcile").
+struct RepoOptions {
+  std::string url;        // a local path, file://, https://, ssh://; empty: not in repo mode
+  std::string branch;     // empty: the remote's HEAD
+  std::string path;       // sub-path holding the manifests
+  std::string state_dir;  // store, git cache and status.json
+  std::chrono::milliseconds poll{30'000};  // 0: no polling, SIGHUP only
+  // Credentials (files and variable names only; secrets are read at each fetch).
+  std::string username;
+  std::string token_file;
+  std::string token_env;
+  std::string ssh_key;
+  std::string ssh_known_hosts;
+};
+
 struct Options {
+  RepoOptions repo;
   std::vector<ZoneArg> zones;
   std::vector<std::string> zone_dirs;
   std::vector<std::string> listen;  // default {"127.0.0.1:1053"} when none given
@@ -23,6 +40,9 @@ struct Options {
   bool help = false;
   bool version = false;
 };
+
+// "30s", "500ms", "2m", "1h", or plain seconds; 0 is allowed (no polling).
+base::Result<std::chrono::milliseconds> parse_duration(std::string_view text);
 
 // args excludes the program name. Errc::syntax with a message that names the flag and
 // says what was expected.

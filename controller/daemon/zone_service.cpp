@@ -2,7 +2,6 @@
 
 #include <string_view>
 
-#include "resolver/auth/answer.h"
 #include "resolver/wire/name.h"
 #include "resolver/zone/zone_builder.h"
 #include "resolver/zone/zone_set.h"
@@ -49,40 +48,6 @@ std::shared_ptr<const zone::Zone> load_one(const ZoneSource& source, LoadReport&
 
 }  // namespace
 
-struct ZoneService::State {
-  // A cache line each: every query touches its worker's reader.
-  struct alignas(64) Reader {
-    explicit Reader(const zone::ZoneSetHolder& h) : reader(h) {}
-    zone::ZoneSetReader reader;
-  };
-  explicit State(unsigned workers) {
-    readers.reserve(workers);
-    for (unsigned i = 0; i < workers; ++i) readers.emplace_back(holder);
-  }
-  zone::ZoneSetHolder holder;
-  // One per worker thread, indexed by QueryContext::worker: reading the published set
-  // takes no lock unless a reload moved the generation.
-  std::vector<Reader> readers;
-  auth::AnswerOptions answer_options;
-
-  size_t answer(std::span<const uint8_t> query, std::span<uint8_t> out,
-                const server::QueryContext& ctx) {
-    bool tcp = ctx.transport == server::Transport::tcp;
-    if (ctx.worker < readers.size())
-      return auth::answer_query(readers[ctx.worker].reader.current(), query, out, tcp, answer_options);
-    // Not expected (the server has as many workers as readers), but still correct.
-    auto set = holder.acquire();
-    return auth::answer_query(*set, query, out, tcp, answer_options);
-  }
-};
-
-ZoneService::ZoneService(unsigned workers, size_t udp_max_payload)
-    : state_(std::make_shared<State>(workers)) {
-  state_->answer_options.max_udp_payload = static_cast<uint16_t>(udp_max_payload);
-}
-
-ZoneService::~ZoneService() = default;
-
 LoadReport ZoneService::load(const std::vector<ZoneSource>& sources) {
   LoadReport report;
   std::vector<std::shared_ptr<const zone::Zone>> zones;
@@ -96,13 +61,8 @@ LoadReport ZoneService::load(const std::vector<ZoneSource>& sources) {
     return report;
   }
   report.zones = (*set)->size();
-  state_->holder.publish(std::move(set).value());
+  engine_.publish(std::move(set).value());
   return report;
-}
-
-server::QueryHandler ZoneService::handler() {
-  return [state = state_](std::span<const uint8_t> query, std::span<uint8_t> out,
-                          const server::QueryContext& ctx) { return state->answer(query, out, ctx); };
 }
 
 }  // namespace gitns::daemon

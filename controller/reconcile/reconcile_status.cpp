@@ -2,8 +2,11 @@
 // and the status document that gitnsd writes and the HTTP API will serve.
 #include <algorithm>
 #include <map>
+#include <set>
+#include <tuple>
 
 #include "controller/reconcile/reconciler.h"
+#include "controller/reconcile/reconciler_internal.h"
 
 namespace gitns::reconcile {
 
@@ -198,6 +201,7 @@ void Reconciler::add_zone_objects(const Attempt& a, ReconcileResult result, Stat
     ObjectStatus o;
     o.kind = "Zone";
     o.name = applied.zone->origin().to_text();
+    o.location = applied.file;  // where it was last seen
     std::vector<std::string> own;
     for (const manifest::Diagnostic& d : a.errors) {
       if (!applied.file.empty() && d.file == applied.file) own.push_back(d.to_string());

@@ -1,53 +1,17 @@
 #include "controller/reconcile/reconciler.h"
 
+#include "controller/reconcile/reconciler_internal.h"
+
 #include <algorithm>
 #include <exception>
 #include <set>
 
 namespace gitns::reconcile {
 
-using Clock = std::chrono::steady_clock;
-
-struct Reconciler::PlannedZone {
-  ZonePlan plan;
-  std::shared_ptr<const manifest::ZoneManifest> manifest;  // null for a removal
-  Fingerprint fingerprint;
-  std::string file;  // display path of the manifest file
-  bool rebuilt = false;
-};
-
-struct Reconciler::Attempt {
-  std::string id;
-  Trigger trigger;
-  SourceRevision revision;
-  Clock::time_point start = Clock::now();
-  std::string started = rfc3339(std::chrono::system_clock::now());
-  bool loaded = false;  // manifests were read (the revision exists and is readable)
-  manifest::Manifests manifests;
-  std::map<std::string, std::string> blob_of;  // source path -> blob id
-  std::vector<manifest::Diagnostic> errors;    // every error, paths as shown to people
-  std::map<std::string, std::vector<std::string>> zone_errors;  // zone key -> its own errors
-  std::vector<PlannedZone> zones;
-  bool trailers_read = false;
-  std::string trailer_problem;
-  bool persisted = false;  // the apply (status and history entry included) is stored
-  ReconcileOutcome outcome;
-
-  bool any_held() const {
-    return std::any_of(zones.begin(), zones.end(), [](const PlannedZone& z) { return z.plan.held(); });
-  }
-};
-
 namespace {
 
 std::string short_rev(std::string_view rev) { return std::string(rev.substr(0, 12)); }
 
-std::string first_and_more(const std::vector<std::string>& lines) {
-  if (lines.empty()) return {};
-  std::string s = lines.front();
-  if (lines.size() > 1) s += " (and " + std::to_string(lines.size() - 1) + " more)";
-  return s;
-}
 
 }  // namespace
 
@@ -163,14 +127,15 @@ ReconcileOutcome Reconciler::run(Attempt& a) {
     log(LogLevel::info, "reconcile started",
         {{"rid", a.id}, {"revision", a.revision.id}, {"trigger", std::string(to_string(a.trigger.kind))},
          {"subject", a.revision.subject}});
+    mark_reconciling(a);
     if (!load(a)) return finish(a, ReconcileResult::failed, a.outcome.record.message);
     plan_zones(a);
-    plan_removals(a);
     if (!a.errors.empty()) {
       return finish(a, ReconcileResult::invalid,
                     "revision " + short_rev(a.revision.id) + " has " + std::to_string(a.errors.size()) +
                         " error(s); nothing applied");
     }
+    plan_removals(a);  // only now: a zone whose manifest failed to decode is not "gone"
     check_plan_safety(a);
     if (a.any_held()) return finish(a, ReconcileResult::held, "revision " + short_rev(a.revision.id) + " held: unsafe plan");
     if (!persist_and_publish(a)) return finish(a, ReconcileResult::failed, a.outcome.record.message);
@@ -181,6 +146,16 @@ ReconcileOutcome Reconciler::run(Attempt& a) {
     log(LogLevel::error, "reconcile failed unexpectedly", {{"rid", a.id}, {"error", e.what()}});
     return finish(a, ReconcileResult::failed, std::string("internal error: ") + e.what());
   }
+}
+
+void Reconciler::mark_reconciling(const Attempt& a) {
+  StatusDocument doc = status();
+  if (doc.source.last_attempted_revision == a.revision.id) return;  // a poll of a settled revision
+  std::vector<Condition> before = doc.source.conditions;
+  set_condition(doc.source.conditions,
+                {std::string(kReconciling), true, "Progressing", "reconciling revision " + a.revision.id, {}}, before,
+                rfc3339(std::chrono::system_clock::now()));
+  write_status(doc);
 }
 
 bool Reconciler::load(Attempt& a) {
@@ -451,7 +426,7 @@ ReconcileOutcome Reconciler::finish(Attempt& a, ReconcileResult result, std::str
   for (const std::string& h : a.outcome.held) log(LogLevel::warn, "plan held", {{"rid", a.id}, {"reason", h}});
   for (const std::string& w : a.outcome.warnings) log(LogLevel::warn, "warning", {{"rid", a.id}, {"warning", w}});
   for (const PlannedZone& z : a.zones) {
-    if (!z.plan.changes()) continue;
+    if (!z.plan.changes() || result == ReconcileResult::invalid) continue;
     log(LogLevel::info, "zone plan",
         {{"rid", a.id}, {"zone", z.plan.origin.to_text()}, {"action", std::string(to_string(z.plan.action))},
          {"added", std::to_string(z.plan.counts.added)}, {"removed", std::to_string(z.plan.counts.removed)},

@@ -99,6 +99,7 @@ class Reconciler {
   struct PlannedZone;
 
   ReconcileOutcome run(Attempt& a);
+  void mark_reconciling(const Attempt& a);
   bool load(Attempt& a);
   void plan_zones(Attempt& a);
   void plan_removals(Attempt& a);

@@ -67,12 +67,21 @@ class ZoneServiceTest : public ::testing::Test {
   fs::path dir_;
 };
 
+// An engine whose sockets are never opened: the tests call its handler directly.
+engine::EngineConfig config(unsigned threads) {
+  engine::EngineConfig c;
+  c.server.threads = threads;
+  return c;
+}
+
 TEST_F(ZoneServiceTest, AnswersFromLoadedZoneOverBothTransports) {
-  ZoneService service(2, 1232);
+  engine::Engine engine(config(2));
+  ZoneService service(engine);
   LoadReport report = service.load(sources());
   ASSERT_TRUE(report.ok()) << report.errors.at(0).to_string();
   EXPECT_EQ(report.zones, 1u);
-  auto h = service.handler();
+  EXPECT_EQ(engine.zones()->size(), 1u);
+  auto h = engine.handler();
   for (auto t : {server::Transport::udp, server::Transport::tcp}) {
     for (unsigned worker : {0u, 1u, 7u}) {  // 7: more workers than readers still answers
       Header r = ask(h, "www.example.test", t, worker);
@@ -87,14 +96,16 @@ TEST_F(ZoneServiceTest, AnswersFromLoadedZoneOverBothTransports) {
 }
 
 TEST_F(ZoneServiceTest, NothingLoadedAnswersRefused) {
-  ZoneService service(1, 1232);
-  EXPECT_EQ(ask(service.handler(), "www.example.test", server::Transport::udp).rcode, 5);
+  engine::Engine engine(config(1));
+  ZoneService service(engine);
+  EXPECT_EQ(ask(engine.handler(), "www.example.test", server::Transport::udp).rcode, 5);
 }
 
 TEST_F(ZoneServiceTest, ReloadPublishesNewDataAndAFailedReloadKeepsTheOld) {
-  ZoneService service(1, 1232);
+  engine::Engine engine(config(1));
+  ZoneService service(engine);
   ASSERT_TRUE(service.load(sources()).ok());
-  auto h = service.handler();
+  auto h = engine.handler();
   EXPECT_EQ(ask(h, "new.example.test", server::Transport::udp).rcode, 3);
 
   write(std::string(kGood) + "new A 192.0.2.99\n");
@@ -114,7 +125,8 @@ TEST_F(ZoneServiceTest, EveryErrorOfEveryFileIsReported) {
         "a A 1.2.3.999\nb AAAA zz::1\n");
   auto more = sources();
   more.push_back({"missing.test.", (dir_ / "missing.test.zone").string()});
-  ZoneService service(1, 1232);
+  engine::Engine engine(config(1));
+  ZoneService service(engine);
   LoadReport report = service.load(more);
   ASSERT_EQ(report.errors.size(), 3u);
   EXPECT_NE(report.errors[0].message.find(":5:"), std::string::npos) << report.errors[0].message;

@@ -1,0 +1,47 @@
+// Internal to controller/reconcile: the state of one reconcile, shared by the flow
+// (reconciler.cpp) and the status (reconcile_status.cpp).
+#pragma once
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "controller/reconcile/reconciler.h"
+
+namespace gitns::reconcile {
+
+using Clock = std::chrono::steady_clock;
+
+struct Reconciler::PlannedZone {
+  ZonePlan plan;
+  std::shared_ptr<const manifest::ZoneManifest> manifest;  // null for a removal
+  Fingerprint fingerprint;
+  std::string file;  // display path of the manifest file
+  bool rebuilt = false;
+};
+
+struct Reconciler::Attempt {
+  std::string id;
+  Trigger trigger;
+  SourceRevision revision;
+  Clock::time_point start = Clock::now();
+  std::string started = rfc3339(std::chrono::system_clock::now());
+  bool loaded = false;  // manifests were read (the revision exists and is readable)
+  manifest::Manifests manifests;
+  std::map<std::string, std::string> blob_of;  // source path -> blob id
+  std::vector<manifest::Diagnostic> errors;    // every error, paths as shown to people
+  std::map<std::string, std::vector<std::string>> zone_errors;  // zone key -> its own errors
+  std::vector<PlannedZone> zones;
+  bool trailers_read = false;
+  std::string trailer_problem;
+  bool persisted = false;  // the apply (status and history entry included) is stored
+  ReconcileOutcome outcome;
+
+  bool any_held() const {
+    return std::any_of(zones.begin(), zones.end(), [](const PlannedZone& z) { return z.plan.held(); });
+  }
+};
+
+}  // namespace gitns::reconcile
