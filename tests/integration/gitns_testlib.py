@@ -29,6 +29,7 @@ import time
 import traceback
 
 import dns.edns
+import dns.exception
 import dns.flags
 import dns.message
 import dns.name
@@ -133,6 +134,7 @@ class Server:
     def start(self, wait=True, timeout=30.0):
         cmd = self.command()
         self._log = open(self.log_path, "wb")
+        self.started_at = time.monotonic()  # after config and zone copies: load time
         self.proc = subprocess.Popen(
             cmd, stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT,
             cwd=self.workdir, start_new_session=True, preexec_fn=_pdeathsig)
@@ -150,10 +152,10 @@ class Server:
                 raise ServerError(
                     f"{self.name} exited with code {self.proc.returncode} before answering "
                     f"on port {self.port}; its output:\n{self.log()}")
-            r = try_query(self.port, qname, qtype, timeout=0.2)
-            if r is not None and r.rcode() == dns.rcode.NOERROR:
+            r = probe(self.port, qname, qtype)
+            if r is not None and r.rcode() == dns.rcode.NOERROR and r.answer:
                 return
-            time.sleep(0.05)
+            time.sleep(0.01)
         raise ServerError(
             f"{self.name} did not answer {qname} {qtype} with NOERROR on port {self.port} "
             f"within {timeout} s; its output:\n{self.log()}")
@@ -448,6 +450,26 @@ def try_query(port, qname, qtype, timeout=0.5, **kw):
         return None
 
 
+def probe(port, qname, qtype, timeout=0.5):
+    """One UDP query on a connected socket: while nothing listens the kernel's ICMP port
+    unreachable ends it at once (ECONNREFUSED), so polling a starting server is fine-grained
+    without short timeouts. Returns the parsed reply or None."""
+    q = make_query(qname, qtype)
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.settimeout(timeout)
+        try:
+            s.connect((LOOPBACK, port))
+            s.send(q.to_wire())
+            data = s.recv(65535)
+        except (ConnectionRefusedError, socket.timeout, OSError):
+            return None
+    try:
+        r = dns.message.from_wire(data)
+    except dns.exception.DNSException:
+        return None
+    return r if r.id == q.id else None
+
+
 def udp_raw(port, payload, timeout=1.0):
     """Sends raw bytes over UDP; returns the raw reply or None on timeout."""
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
@@ -616,10 +638,10 @@ def _cli_serve(args):
         server = Knotd(zones, port=args.port, workers=args.threads, probe=probe)
     else:
         server = Nsd(zones, port=args.port, server_count=args.threads or 1, probe=probe)
-    t0 = time.monotonic()
     server.start(wait=not args.no_wait, timeout=args.timeout)
+    # seconds: from exec to the first NOERROR answer to the probe (the load time).
     print(f"ready server={args.server} pid={server.pid()} port={server.port} "
-          f"seconds={time.monotonic() - t0:.3f}", flush=True)
+          f"seconds={time.monotonic() - server.started_at:.3f}", flush=True)
     # Stay in the foreground until told to stop; the server goes with us.
     try:
         while server.alive():
@@ -636,7 +658,7 @@ def _cli_wait(args):
     t0 = time.monotonic()
     deadline = t0 + args.timeout
     while time.monotonic() < deadline:
-        r = try_query(args.port, args.qname, args.qtype, timeout=0.2)
+        r = probe(args.port, args.qname, args.qtype)
         if r is not None and r.rcode() == dns.rcode.NOERROR and r.answer:
             print(f"{time.monotonic() - t0:.3f}")
             return 0
