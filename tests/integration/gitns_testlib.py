@@ -135,9 +135,13 @@ class Server:
         cmd = self.command()
         self._log = open(self.log_path, "wb")
         self.started_at = time.monotonic()  # after config and zone copies: load time
-        self.proc = subprocess.Popen(
-            cmd, stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT,
-            cwd=self.workdir, start_new_session=True, preexec_fn=_pdeathsig)
+        try:
+            self.proc = subprocess.Popen(
+                cmd, stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT,
+                cwd=self.workdir, start_new_session=True, preexec_fn=_pdeathsig)
+        except FileNotFoundError as e:
+            raise ServerError(f"cannot run {cmd[0]}: {e.strerror}; the peers come from "
+                              "Debian packages knot and nsd (ci/install-deps.sh)") from e
         _live_servers.append(self)
         if wait:
             self.wait_ready(timeout)
@@ -687,7 +691,7 @@ def main(argv=None):
     w.add_argument("--qtype", default="A")
     w.add_argument("--timeout", type=float, default=600)
     w.add_argument("--interval", type=float, default=0.01)
-    f = sub.add_parser("free-port", help="print a free UDP+TCP port")
+    sub.add_parser("free-port", help="print a free UDP+TCP port")
     args = ap.parse_args(argv)
     if args.cmd == "serve":
         if args.server == "gitnsd" and not args.gitnsd:
@@ -698,7 +702,6 @@ def main(argv=None):
     if args.cmd == "free-port":
         print(free_port())
         return 0
-    del f
     return 2
 
 

@@ -20,6 +20,7 @@ all (a check of the harness), knot vs nsd shows how a real diff report reads.
 """
 
 import argparse
+import collections
 import os
 import random
 import sys
@@ -334,7 +335,7 @@ class Context:
 # Reporting
 
 
-def render_diff(q, fields, lv, rv, left, right, lr, rr):
+def render_diff(q, fields, lv, rv, left, right, lr, rr, full):
     lines = [f"MISMATCH {q.label()}: differs in {', '.join(fields)}"]
     for f in fields:
         if f == "reply":
@@ -349,6 +350,8 @@ def render_diff(q, fields, lv, rv, left, right, lr, rr):
                 lines.append(f"  only {right:7}: {_fmt_rrset(k)}")
         else:
             lines.append(f"  {f}: {left}={a!r} {right}={b!r}")
+    if not full:
+        return "\n".join(lines)
     lines.append(f"  --- {left} reply ---")
     lines += ["    " + x for x in str(lr).splitlines()] if lr is not None else ["    (none)"]
     lines.append(f"  --- {right} reply ---")
@@ -385,8 +388,9 @@ def main():
     ap.add_argument("--source-dir", required=True)
     ap.add_argument("--left", choices=["gitnsd", "knot", "nsd"], default="gitnsd")
     ap.add_argument("--right", choices=["knot", "nsd"], default="knot")
-    ap.add_argument("--max-print", type=int, default=60,
-                    help="print at most this many mismatches in full")
+    ap.add_argument("--max-print", type=int, default=40,
+                    help="print the whole replies for this many mismatches (every "
+                         "mismatch gets its diff)")
     args = ap.parse_args()
     if args.left == "gitnsd" and not args.gitnsd:
         ap.error("--gitnsd PATH is required")
@@ -406,6 +410,7 @@ def main():
     print(f"{lname} on port {left.port}, {rname} on port {right.port}", flush=True)
 
     identical = explained = unexplained = 0
+    kinds = collections.Counter()  # (query kind, differing fields) -> mismatches
     printed = 0
     for i, q in enumerate(queries):
         qid = 1 + (i % 65000)
@@ -428,9 +433,10 @@ def main():
             explained += 1
             continue
         unexplained += 1
-        if printed < args.max_print:
-            print(render_diff(q, fields, lv, rv, lname, rname, lr, rr), flush=True)
-            printed += 1
+        kinds[(q.why.replace(", mixed case", ""), ", ".join(fields))] += 1
+        print(render_diff(q, fields, lv, rv, lname, rname, lr, rr,
+                          full=printed < args.max_print), flush=True)
+        printed += 1
 
     for server in (left, right):
         if server.alive() is False:
@@ -447,8 +453,10 @@ def main():
         print(f"  {k.id:20} fired {k.fired:4}x  {k.reason}")
         for e in k.examples:
             print(f"  {'':20}   e.g. {e}")
-    if unexplained > args.max_print:
-        print(f"({unexplained - args.max_print} more mismatches not printed)")
+    if kinds:
+        print("\nUnexplained mismatches by query kind and differing fields:")
+        for (why, fields), n in kinds.most_common():
+            print(f"  {n:5}  {why}: {fields}")
     print(f"\n{len(queries)} queries: {identical} identical, {explained} explained by the "
           f"table, {unexplained} unexplained")
     # Closing line for CI: each query is one check.
