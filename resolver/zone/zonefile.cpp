@@ -338,7 +338,9 @@ class Parser {
       // A bad word followed by a good type was meant as a TTL or class; otherwise it
       // was meant as the type.
       bool slot_left = !ttl || !have_class;
-      if (slot_left && i + 1 < e.tokens.size() && is_ttl_class_or_type(e.tokens[i + 1])) {
+      if (i == 0 && e.owner_omitted && !t.quoted && !t.text.empty() && t.text[0] == '$') {
+        error(file, e.positions[i], "directive " + quote_token(t.text) + " must start in the first column");
+      } else if (slot_left && i + 1 < e.tokens.size() && is_ttl_class_or_type(e.tokens[i + 1])) {
         error(file, e.positions[i], slot_words(ttl.has_value(), have_class) + ", got " + quote_token(t.text));
       } else if (t.quoted) {
         error(file, e.positions[i], slot_words(ttl.has_value(), have_class) + ", got a quoted string");

@@ -13,6 +13,11 @@ bool is_delimiter(char c) {
 
 }  // namespace
 
+ZoneLexer::ZoneLexer(std::string_view text) : text_(text) {
+  // Editors on Windows start UTF-8 files with a byte order mark; columns count after it.
+  if (text_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = line_start_ = 3;
+}
+
 void LexEntry::clear() {
   tokens.clear();
   positions.clear();

@@ -42,7 +42,7 @@ struct LexEntry {
 
 class ZoneLexer {
  public:
-  explicit ZoneLexer(std::string_view text) : text_(text) {}
+  explicit ZoneLexer(std::string_view text);
 
   // Reads the next entry holding at least one token (or an error). Blank and
   // comment-only lines are skipped. Returns false at the end of the input.

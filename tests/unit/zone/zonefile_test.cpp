@@ -292,6 +292,7 @@ TEST(ZoneFileParser, GoodInputs) {
       {"AAAA and NS", "@ 1 NS ns1\nns1 1 AAAA 2001:db8::1\n",
        {"example.com. 1 NS ns1.example.com.", "ns1.example.com. 1 AAAA 2001:db8::1"}},
       {"CLASS1 is IN", "www 1 CLASS1 A 192.0.2.1\n", {"www.example.com. 1 A 192.0.2.1"}},
+      {"UTF-8 byte order mark", "\xEF\xBB\xBF$TTL 5\nwww A 192.0.2.1\n", {"www.example.com. 5 A 192.0.2.1"}},
       {"owner named like a class or type", "in 1 A 192.0.2.1\na 1 A 192.0.2.2\n",
        {"in.example.com. 1 A 192.0.2.1", "a.example.com. 1 A 192.0.2.2"}},
   };
@@ -385,6 +386,8 @@ TEST(ZoneFileParser, BadInputs) {
       {"www 1 A \\# 3 abcdef\n", 1, 9, "A generic rdata"},
       {"a 1 A 192.0.2.1\nb 1 SOA ( ns host\n 1 2 3 4 5 )\nc IM A 192.0.2.1\n", 4, 3, "got 'IM'"},
       {"a 1 A 192.0.2.1\r\nb IM A 192.0.2.1\r\n", 2, 3, "got 'IM'"},
+      {"\xEF\xBB\xBF" "a IM A 192.0.2.1\n", 1, 3, "got 'IM'"},
+      {"a 1 A 192.0.2.1\n  $TTL 60\n", 2, 3, "directive '$TTL' must start in the first column"},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.text);
