@@ -267,7 +267,8 @@ class Gitnsd(Server):
         if isinstance(zones, dict):
             zones = [f"{o}={p}" for o, p in zones.items()]
         self.binary = os.path.abspath(binary)
-        self.zones = list(zones or [])
+        # The server runs in its temporary directory: make every path absolute.
+        self.zones = [_abs_zone_arg(z) for z in (zones or [])]
         self.zone_dir = zone_dir
         self.threads = threads
         self.extra_args = list(extra_args)
@@ -293,6 +294,13 @@ class Gitnsd(Server):
         if self.threads:
             cmd += ["--threads", str(self.threads)]
         return cmd + self.extra_args
+
+
+def _abs_zone_arg(z):
+    if "=" in z:
+        origin, path = z.split("=", 1)
+        return f"{origin}={os.path.abspath(path)}"
+    return os.path.abspath(z)
 
 
 def _first_origin(zones, zone_dir):

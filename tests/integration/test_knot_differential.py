@@ -392,6 +392,7 @@ def main():
                     help="print the whole replies for this many mismatches (every "
                          "mismatch gets its diff)")
     args = ap.parse_args()
+    args.source_dir = os.path.abspath(args.source_dir)
     if args.left == "gitnsd" and not args.gitnsd:
         ap.error("--gitnsd PATH is required")
 
