@@ -111,6 +111,7 @@ ReconcileOutcome Reconciler::reconcile(const Trigger& trigger) {
   }
   fetched_revision_ = fetched->id;
   a.revision = std::move(fetched).value();
+  a.ms.fetch = a.lap();
   return run(a);
 }
 
@@ -129,7 +130,9 @@ ReconcileOutcome Reconciler::run(Attempt& a) {
          {"subject", a.revision.subject}});
     mark_reconciling(a);
     if (!load(a)) return finish(a, ReconcileResult::failed, a.outcome.record.message);
+    a.ms.load = a.lap();
     plan_zones(a);
+    a.ms.build = a.lap();
     if (!a.errors.empty()) {
       return finish(a, ReconcileResult::invalid,
                     "revision " + short_rev(a.revision.id) + " has " + std::to_string(a.errors.size()) +
@@ -138,7 +141,10 @@ ReconcileOutcome Reconciler::run(Attempt& a) {
     plan_removals(a);  // only now: a zone whose manifest failed to decode is not "gone"
     check_plan_safety(a);
     if (a.any_held()) return finish(a, ReconcileResult::held, "revision " + short_rev(a.revision.id) + " held: unsafe plan");
-    if (!persist_and_publish(a)) return finish(a, ReconcileResult::failed, a.outcome.record.message);
+    a.lap();
+    bool persisted = persist_and_publish(a);
+    a.ms.persist = a.lap();
+    if (!persisted) return finish(a, ReconcileResult::failed, a.outcome.record.message);
     bool changed = std::any_of(a.zones.begin(), a.zones.end(), [](const PlannedZone& z) { return z.plan.changes(); });
     return finish(a, changed ? ReconcileResult::applied : ReconcileResult::unchanged,
                   changed ? applied_message(a) : "no zone changes");
@@ -451,6 +457,8 @@ ReconcileOutcome Reconciler::finish(Attempt& a, ReconcileResult result, std::str
        {"zones_created", std::to_string(record.zones_created)}, {"zones_updated", std::to_string(record.zones_updated)},
        {"zones_deleted", std::to_string(record.zones_deleted)}, {"rebuilt", std::to_string(a.outcome.zones_rebuilt)},
        {"reused", std::to_string(a.outcome.zones_reused)}, {"errors", std::to_string(record.errors)},
+       {"fetch_ms", std::to_string(a.ms.fetch)}, {"load_ms", std::to_string(a.ms.load)},
+       {"build_ms", std::to_string(a.ms.build)}, {"persist_ms", std::to_string(a.ms.persist)},
        {"message", record.message}});
   return std::move(a.outcome);
 }

@@ -37,6 +37,17 @@ struct Reconciler::Attempt {
   bool trailers_read = false;
   std::string trailer_problem;
   bool persisted = false;  // the apply (status and history entry included) is stored
+  // Milliseconds per phase, for the "reconcile finished" line (where latency goes).
+  struct Phases {
+    int64_t fetch = 0, load = 0, build = 0, persist = 0;
+  } ms;
+  Clock::time_point mark = start;
+  int64_t lap() {
+    auto now = Clock::now();
+    auto d = std::chrono::duration_cast<std::chrono::milliseconds>(now - mark).count();
+    mark = now;
+    return d;
+  }
   ReconcileOutcome outcome;
 
   bool any_held() const {
