@@ -62,6 +62,14 @@ TEST(Options, ErrorsNameTheFlagAndWhatWasExpected) {
       {{"--zone-dir", "/z", "--threads"}, "--threads needs a value: N"},
       {{"--zone", "=file"}, "origin before '=' is empty"},
       {{"--zone", "origin="}, "file after '=' is empty"},
+      {{"--repo", "/r"}, "--repo needs --state-dir DIR"},
+      {{"--repo", "/r", "--state-dir", "/s", "--zone", "a.zone"}, "cannot be combined with --zone"},
+      {{"--branch", "main", "--zone", "a.zone"}, "--branch needs --repo"},
+      {{"--state-dir", "/s"}, "--state-dir needs --repo"},
+      {{"--repo", "/r", "--state-dir", "/s", "--poll", "soon"}, "--poll 'soon': expected a duration"},
+      {{"--repo", "/r", "--state-dir", "/s", "--poll", "30d"}, "expected a duration"},
+      {{"--repo", "/r", "--state-dir", "/s", "--poll", "9999h"}, "at most a week"},
+      {{"--repo"}, "--repo needs a value: PATH or URL"},
   };
   for (const Case& c : cases) {
     auto o = parse(c.args);
@@ -72,10 +80,44 @@ TEST(Options, ErrorsNameTheFlagAndWhatWasExpected) {
   }
 }
 
+TEST(Options, RepositoryMode) {
+  auto o = parse({"--repo", "file:///srv/dns.git", "--branch=prod", "--path", "dns", "--state-dir", "/var/lib/gitns",
+                  "--poll", "5m", "--git-token-env", "TOKEN", "--ssh-key", "/k", "--ssh-known-hosts", "/kh",
+                  "--git-username", "bot", "--git-token-file", "/t"});
+  ASSERT_TRUE(o.ok()) << o.error().to_string();
+  EXPECT_EQ(o->repo.url, "file:///srv/dns.git");
+  EXPECT_EQ(o->repo.branch, "prod");
+  EXPECT_EQ(o->repo.path, "dns");
+  EXPECT_EQ(o->repo.state_dir, "/var/lib/gitns");
+  EXPECT_EQ(o->repo.poll, std::chrono::minutes(5));
+  EXPECT_EQ(o->repo.token_env, "TOKEN");
+  EXPECT_EQ(o->repo.token_file, "/t");
+  EXPECT_EQ(o->repo.username, "bot");
+  EXPECT_EQ(o->repo.ssh_key, "/k");
+  EXPECT_EQ(o->repo.ssh_known_hosts, "/kh");
+  EXPECT_EQ(o->listen, std::vector<std::string>{"127.0.0.1:1053"});
+  auto d = parse({"--repo", "r", "--state-dir", "s"});
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->repo.poll, std::chrono::seconds(30));  // the default
+}
+
+TEST(Options, Durations) {
+  EXPECT_EQ(*parse_duration("30s"), std::chrono::seconds(30));
+  EXPECT_EQ(*parse_duration("45"), std::chrono::seconds(45));
+  EXPECT_EQ(*parse_duration("250ms"), std::chrono::milliseconds(250));
+  EXPECT_EQ(*parse_duration("2m"), std::chrono::minutes(2));
+  EXPECT_EQ(*parse_duration("1h"), std::chrono::hours(1));
+  EXPECT_EQ(*parse_duration("0"), std::chrono::milliseconds(0));
+  for (const char* bad : {"", "s", "-1s", "1.5s", "1 s", "99999999999999999999", "169h"})
+    EXPECT_FALSE(parse_duration(bad).ok()) << bad;
+}
+
 TEST(Options, UsageMentionsEveryFlag) {
   std::string u = usage();
   for (const char* flag : {"--zone FILE", "--zone ORIGIN=FILE", "--zone-dir", "--listen", "--threads",
-                           "--help", "--version", "SIGHUP"})
+                           "--help", "--version", "SIGHUP", "--repo", "--branch", "--path", "--state-dir",
+                           "--poll", "--git-username", "--git-token-file", "--git-token-env", "--ssh-key",
+                           "--ssh-known-hosts"})
     EXPECT_NE(u.find(flag), std::string::npos) << flag;
 }
 
