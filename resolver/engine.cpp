@@ -19,7 +19,8 @@ struct Engine::State {
     for (unsigned i = 0; i < workers; ++i) readers.emplace_back(holder);
   }
 
-  size_t answer(std::span<const uint8_t> query, std::span<uint8_t> out, const server::QueryContext& ctx) {
+  size_t answer(std::span<const uint8_t> query, std::span<uint8_t> out,
+                const server::QueryContext& ctx) {
     bool tcp = ctx.transport == server::Transport::tcp;
     // One reader per worker: reading the published set takes no lock unless a publish
     // moved the generation since this worker's last query.
@@ -36,14 +37,17 @@ struct Engine::State {
 
 namespace {
 
-unsigned resolve_threads(unsigned n) { return n != 0 ? n : std::max(1u, std::thread::hardware_concurrency()); }
+unsigned resolve_threads(unsigned n) {
+  return n != 0 ? n : std::max(1u, std::thread::hardware_concurrency());
+}
 
 }  // namespace
 
 Engine::Engine(EngineConfig config) : config_(std::move(config)) {
   config_.server.threads = resolve_threads(config_.server.threads);
   state_ = std::make_shared<State>(config_.server.threads);
-  state_->options.max_udp_payload = static_cast<uint16_t>(std::min<size_t>(config_.server.udp_max_payload, 65535));
+  state_->options.max_udp_payload =
+      static_cast<uint16_t>(std::min<size_t>(config_.server.udp_max_payload, 65535));
   state_->options.additional_addresses = config_.additional_addresses;
 }
 
@@ -83,8 +87,9 @@ std::vector<server::Endpoint> Engine::endpoints() const {
 }
 
 server::QueryHandler Engine::handler() const {
-  return [state = state_](std::span<const uint8_t> query, std::span<uint8_t> out,
-                          const server::QueryContext& ctx) { return state->answer(query, out, ctx); };
+  return
+      [state = state_](std::span<const uint8_t> query, std::span<uint8_t> out,
+                       const server::QueryContext& ctx) { return state->answer(query, out, ctx); };
 }
 
 }  // namespace gitns::engine

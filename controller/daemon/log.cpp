@@ -11,10 +11,14 @@ namespace {
 
 const char* level_name(Level l) {
   switch (l) {
-    case Level::debug: return "debug";
-    case Level::info: return "info";
-    case Level::warn: return "warn";
-    case Level::error: return "error";
+    case Level::debug:
+      return "debug";
+    case Level::info:
+      return "info";
+    case Level::warn:
+      return "warn";
+    case Level::error:
+      return "error";
   }
   return "info";
 }
@@ -32,11 +36,16 @@ void append_value(std::string& out, std::string_view v, bool always_quote = fals
   }
   out += '"';
   for (char c : v) {
-    if (c == '"' || c == '\\') out += '\\', out += c;
-    else if (c == '\n') out += "\\n";
-    else if (c == '\t') out += "\\t";
-    else if (static_cast<unsigned char>(c) < ' ') out += '?';
-    else out += c;
+    if (c == '"' || c == '\\')
+      out += '\\', out += c;
+    else if (c == '\n')
+      out += "\\n";
+    else if (c == '\t')
+      out += "\\t";
+    else if (static_cast<unsigned char>(c) < ' ')
+      out += '?';
+    else
+      out += c;
   }
   out += '"';
 }
@@ -44,7 +53,8 @@ void append_value(std::string& out, std::string_view v, bool always_quote = fals
 std::string timestamp() {
   auto now = std::chrono::system_clock::now();
   std::time_t t = std::chrono::system_clock::to_time_t(now);
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
   std::tm tm{};
   gmtime_r(&t, &tm);
   char buf[96];  // room for any int the format could print
@@ -89,7 +99,8 @@ void log(Level level, std::string_view msg, std::initializer_list<Field> fields)
   write_line("ts=" + timestamp() + " " + format(level, msg, fields) + "\n");
 }
 
-void log(Level level, std::string_view msg, std::span<const std::pair<std::string, std::string>> fields) {
+void log(Level level, std::string_view msg,
+         std::span<const std::pair<std::string, std::string>> fields) {
   write_line("ts=" + timestamp() + " " + format(level, msg, fields) + "\n");
 }
 

@@ -19,6 +19,7 @@ std::string format_line(Level level, std::string_view msg, std::initializer_list
 
 void log(Level level, std::string_view msg, std::initializer_list<Field> fields = {});
 // The same with fields built at run time (the reconciler's log lines).
-void log(Level level, std::string_view msg, std::span<const std::pair<std::string, std::string>> fields);
+void log(Level level, std::string_view msg,
+         std::span<const std::pair<std::string, std::string>> fields);
 
 }  // namespace gitns::daemon

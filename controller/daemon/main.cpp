@@ -108,7 +108,9 @@ bool start_engine(engine::Engine& e, const Options& o, size_t zones) {
     return false;
   }
   log(Level::info, "serving",
-      {{"zones", std::to_string(zones)}, {"listen", listen_list(e)}, {"threads", std::to_string(e.threads())},
+      {{"zones", std::to_string(zones)},
+       {"listen", listen_list(e)},
+       {"threads", std::to_string(e.threads())},
        {"version", GITNS_VERSION}});
   return true;
 }
@@ -117,20 +119,27 @@ bool start_engine(engine::Engine& e, const Options& o, size_t zones) {
 
 // Builds and publishes a new zone set; on failure logs every error and keeps what is
 // being served. Returns the number of zones published.
-std::optional<size_t> load_zones(ZoneService& zones, const Options& options, std::string_view done_msg) {
+std::optional<size_t> load_zones(ZoneService& zones, const Options& options,
+                                 std::string_view done_msg) {
   auto start = std::chrono::steady_clock::now();
   auto sources = expand_zone_sources(options);
   LoadReport report;
-  if (sources.ok()) report = zones.load(*sources);
-  else report.errors.push_back(sources.error());
+  if (sources.ok())
+    report = zones.load(*sources);
+  else
+    report.errors.push_back(sources.error());
   for (const std::string& w : report.warnings) log(Level::warn, "zone warning", {{"warning", w}});
-  for (const base::Error& e : report.errors) log(Level::error, "zone error", {{"error", e.to_string()}});
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+  for (const base::Error& e : report.errors)
+    log(Level::error, "zone error", {{"error", e.to_string()}});
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                  start);
   if (!report.ok()) {
-    log(Level::error, "zones not loaded; nothing changed", {{"errors", std::to_string(report.errors.size())}});
+    log(Level::error, "zones not loaded; nothing changed",
+        {{"errors", std::to_string(report.errors.size())}});
     return std::nullopt;
   }
-  log(Level::info, done_msg, {{"zones", std::to_string(report.zones)}, {"ms", std::to_string(ms.count())}});
+  log(Level::info, done_msg,
+      {{"zones", std::to_string(report.zones)}, {"ms", std::to_string(ms.count())}});
   return report.zones;
 }
 
@@ -148,7 +157,8 @@ int run_zone_files(const Options& options, const sigset_t& signals) {
 
 // ---- repository mode -------------------------------------------------------------
 
-void reconcile_log(reconcile::LogLevel level, std::string_view msg, const reconcile::LogFields& fields) {
+void reconcile_log(reconcile::LogLevel level, std::string_view msg,
+                   const reconcile::LogFields& fields) {
   Level l = level == reconcile::LogLevel::debug  ? Level::debug
             : level == reconcile::LogLevel::info ? Level::info
             : level == reconcile::LogLevel::warn ? Level::warn
@@ -205,7 +215,8 @@ int run_repo(const Options& options, const sigset_t& signals) {
   std::error_code ec;
   std::filesystem::create_directories(r.state_dir, ec);
   if (ec) {
-    log(Level::error, "cannot create the state folder", {{"dir", r.state_dir}, {"error", ec.message()}});
+    log(Level::error, "cannot create the state folder",
+        {{"dir", r.state_dir}, {"error", ec.message()}});
     return 1;
   }
   auto store = store::Store::open((std::filesystem::path(r.state_dir) / "store").string());
@@ -224,7 +235,8 @@ int run_repo(const Options& options, const sigset_t& signals) {
   reconcile::ReconcilerConfig rc;
   rc.status_path = (std::filesystem::path(r.state_dir) / "status.json").string();
   reconcile::Reconciler reconciler(
-      *source, **store, [&engine](std::shared_ptr<const zone::ZoneSet> set) { engine.publish(std::move(set)); }, rc,
+      *source, **store,
+      [&engine](std::shared_ptr<const zone::ZoneSet> set) { engine.publish(std::move(set)); }, rc,
       reconcile_log);
   // The applied state is served before any fetch: a restart with the remote down still
   // answers with the last applied revision.

@@ -35,7 +35,8 @@ base::Result<ZoneArg> parse_zone_arg(std::string_view a) {
   size_t eq = a.find('=');
   if (eq == std::string_view::npos) return ZoneArg{"", std::string(a)};
   if (eq == 0) return bad("--zone '" + std::string(a) + "': the origin before '=' is empty");
-  if (eq + 1 == a.size()) return bad("--zone '" + std::string(a) + "': the file after '=' is empty");
+  if (eq + 1 == a.size())
+    return bad("--zone '" + std::string(a) + "': the file after '=' is empty");
   return ZoneArg{std::string(a.substr(0, eq)), std::string(a.substr(eq + 1))};
 }
 
@@ -56,10 +57,17 @@ base::Result<std::chrono::milliseconds> parse_duration(std::string_view v) {
   uint64_t n = 0;
   auto [end, ec] = std::from_chars(v.data(), v.data() + digits, n);
   std::string_view unit = v.substr(digits);
-  uint64_t scale = unit.empty() || unit == "s" ? 1000 : unit == "ms" ? 1 : unit == "m" ? 60'000 : unit == "h" ? 3'600'000 : 0;
+  uint64_t scale = unit.empty() || unit == "s" ? 1000
+                   : unit == "ms"              ? 1
+                   : unit == "m"               ? 60'000
+                   : unit == "h"               ? 3'600'000
+                                               : 0;
   constexpr uint64_t kMaxMs = uint64_t{7} * 24 * 3'600'000;  // a week
-  if (digits == 0 || ec != std::errc() || end != v.data() + digits || scale == 0 || n > kMaxMs / scale)
-    return base::fail(base::Errc::syntax, "'" + std::string(v) + "': expected a duration such as 30s, 500ms, 2m or 1h (at most a week)");
+  if (digits == 0 || ec != std::errc() || end != v.data() + digits || scale == 0 ||
+      n > kMaxMs / scale)
+    return base::fail(base::Errc::syntax,
+                      "'" + std::string(v) +
+                          "': expected a duration such as 30s, 500ms, 2m or 1h (at most a week)");
   return std::chrono::milliseconds(n * scale);
 }
 
@@ -144,15 +152,21 @@ class Parser {
   base::Status check_modes() {
     bool zones = !opts_.zones.empty() || !opts_.zone_dirs.empty();
     if (!opts_.repo.url.empty()) {
-      if (zones) return bad("--repo cannot be combined with --zone or --zone-dir: give one source of zones");
+      if (zones)
+        return bad("--repo cannot be combined with --zone or --zone-dir: give one source of zones");
       if (opts_.repo.state_dir.empty())
-        return bad("--repo needs --state-dir DIR (the applied state, git cache and status.json live there)");
+        return bad(
+            "--repo needs --state-dir DIR (the applied state, git cache and status.json live "
+            "there)");
       return {};
     }
-    if (!repo_flags_.empty()) return bad(std::string(repo_flags_.front()) + " needs --repo PATH_OR_URL");
+    if (!repo_flags_.empty())
+      return bad(std::string(repo_flags_.front()) + " needs --repo PATH_OR_URL");
     if (!zones)
-      return bad("no zones to serve: give --repo PATH_OR_URL --state-dir DIR, or --zone FILE, --zone ORIGIN=FILE "
-                 "or --zone-dir DIR");
+      return bad(
+          "no zones to serve: give --repo PATH_OR_URL --state-dir DIR, or --zone FILE, --zone "
+          "ORIGIN=FILE "
+          "or --zone-dir DIR");
     return {};
   }
 

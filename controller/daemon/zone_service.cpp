@@ -26,7 +26,8 @@ void add_errors(std::vector<base::Error>& out, const base::Error& e, const ZoneS
 std::shared_ptr<const zone::Zone> load_one(const ZoneSource& source, LoadReport& report) {
   auto origin = wire::Name::from_text(source.origin);
   if (!origin.ok()) {
-    add_errors(report.errors, {origin.error().code, "bad origin: " + origin.error().to_string()}, source);
+    add_errors(report.errors, {origin.error().code, "bad origin: " + origin.error().to_string()},
+               source);
     return nullptr;
   }
   auto records = zone::load_zone_file(source.path, *origin);

@@ -1,10 +1,9 @@
 #include "controller/reconcile/desired.h"
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <unordered_map>
-
-#include <nlohmann/json.hpp>
 
 #include "controller/reconcile/plan.h"
 #include "resolver/wire/rdata.h"
@@ -60,13 +59,16 @@ class Build {
     find_file_apex();
     check_conflicts();
     if (!out_.errors.empty()) return std::move(out_);
-    out_.candidate_serial = candidate_serial({m_.serial_auto, m_.serial, out_.file_serial, applied_serial});
+    out_.candidate_serial =
+        candidate_serial({m_.serial_auto, m_.serial, out_.file_serial, applied_serial});
     build();
     return std::move(out_);
   }
 
  private:
-  std::string display(const std::string& p) const { return opt_.display_path ? opt_.display_path(p) : p; }
+  std::string display(const std::string& p) const {
+    return opt_.display_path ? opt_.display_path(p) : p;
+  }
 
   void error(std::string file, Position p, std::string path, std::string message) {
     out_.errors.push_back({std::move(file), p, std::move(path), std::move(message)});
@@ -76,7 +78,8 @@ class Build {
     const std::string& path = *m_.zone_file;
     auto text = read_(path);
     if (!text) {
-      error(mfile_, m_.zone_file_position, "spec.zoneFile", "cannot read zoneFile " + path + ": " + text.error().message);
+      error(mfile_, m_.zone_file_position, "spec.zoneFile",
+            "cannot read zoneFile " + path + ": " + text.error().message);
       return false;
     }
     out_.files.push_back({path, content_hash(*text)});
@@ -92,7 +95,8 @@ class Build {
     };
     zone::ZoneFileResult parsed = zone::parse_zone_file(*text, zo);
     for (const zone::ZoneFileError& e : parsed.errors)
-      error(display(e.where.file.empty() ? path : e.where.file), pos(e.where.line, e.where.column), "", e.message);
+      error(display(e.where.file.empty() ? path : e.where.file), pos(e.where.line, e.where.column),
+            "", e.message);
     if (!parsed.ok()) return false;
     file_records_ = std::move(parsed.records);
     return true;
@@ -102,11 +106,13 @@ class Build {
     if (m_.soa) places_.add(m_.apex, wire::rrtype::SOA, m_.soa->position, "spec.soa");
     if (!m_.nameservers.empty())
       places_.add(m_.apex, wire::rrtype::NS, ns_position(0), "spec.nameservers");
-    for (const manifest::ManifestRecord& r : m_.records) places_.add(r.rr.owner, r.rr.type, r.position, r.path);
+    for (const manifest::ManifestRecord& r : m_.records)
+      places_.add(r.rr.owner, r.rr.type, r.position, r.path);
   }
 
   Position ns_position(size_t i) const {
-    return i < m_.nameserver_positions.size() ? m_.nameserver_positions[i] : m_.object.name_position;
+    return i < m_.nameserver_positions.size() ? m_.nameserver_positions[i]
+                                              : m_.object.name_position;
   }
 
   void find_file_apex() {
@@ -127,9 +133,9 @@ class Build {
       if (it == places_.rrsets.end() || !reported.insert(key).second) continue;
       const auto& [where, path] = it->second;
       error(display(r.where.file), pos(r.where.line, r.where.column), "",
-            r.rr.owner.to_text() + " " + wire::type_to_text(r.rr.type) + " is defined both here and in " +
-                manifest::format_location(mfile_, where) + " (" + path +
-                "); each RRset must come from either the zoneFile or the manifest");
+            r.rr.owner.to_text() + " " + wire::type_to_text(r.rr.type) +
+                " is defined both here and in " + manifest::format_location(mfile_, where) + " (" +
+                path + "); each RRset must come from either the zoneFile or the manifest");
     }
   }
 
@@ -144,15 +150,18 @@ class Build {
     for (const manifest::ManifestRecord& r : m_.records)
       b.add(r.rr, mfile_, uint32_t(r.position.line), uint32_t(r.position.column));
     for (zone::ZoneFileRecord& r : file_records_) {
-      if (r.rr.type == wire::rrtype::SOA && r.rr.owner == m_.apex) set_serial(r.rr, out_.candidate_serial);
+      if (r.rr.type == wire::rrtype::SOA && r.rr.owner == m_.apex)
+        set_serial(r.rr, out_.candidate_serial);
       b.add(r.rr, display(r.where.file), r.where.line, r.where.column);
     }
     file_records_.clear();
     file_records_.shrink_to_fit();
     zone::BuildResult built = b.build();
     for (const zone::ZoneIssue& issue : built.issues) {
-      if (issue.severity == zone::Severity::error) add_issue(issue);
-      else out_.warnings.push_back(issue.to_string());
+      if (issue.severity == zone::Severity::error)
+        add_issue(issue);
+      else
+        out_.warnings.push_back(issue.to_string());
     }
     if (built.ok() && out_.errors.empty()) out_.zone = std::move(built.zone);
   }
@@ -160,7 +169,8 @@ class Build {
   void add_issue(const zone::ZoneIssue& issue) {
     if (!issue.location) {
       // Zone-wide findings (no SOA, no apex NS) belong to the object.
-      error(mfile_, m_.object.name_position, "", "zone " + m_.apex.to_text() + ": " + issue.message);
+      error(mfile_, m_.object.name_position, "",
+            "zone " + m_.apex.to_text() + ": " + issue.message);
       return;
     }
     const zone::Location& l = *issue.location;
@@ -198,7 +208,8 @@ std::string content_hash(std::string_view data) {
 std::string Fingerprint::to_json() const {
   nlohmann::json files_json = nlohmann::json::array();
   for (const File& f : files) files_json.push_back({{"path", f.path}, {"hash", f.hash}});
-  return nlohmann::json{{"manifest", manifest}, {"settings", settings}, {"files", files_json}}.dump();
+  return nlohmann::json{{"manifest", manifest}, {"settings", settings}, {"files", files_json}}
+      .dump();
 }
 
 std::optional<Fingerprint> Fingerprint::from_json(std::string_view text) {
@@ -208,7 +219,8 @@ std::optional<Fingerprint> Fingerprint::from_json(std::string_view text) {
     Fingerprint fp;
     fp.manifest = j.at("manifest").get<std::string>();
     fp.settings = j.at("settings").get<std::string>();
-    for (const auto& f : j.at("files")) fp.files.push_back({f.at("path").get<std::string>(), f.at("hash").get<std::string>()});
+    for (const auto& f : j.at("files"))
+      fp.files.push_back({f.at("path").get<std::string>(), f.at("hash").get<std::string>()});
     return fp;
   } catch (const nlohmann::json::exception&) {
     return std::nullopt;  // written by another version: rebuild the zone
@@ -224,7 +236,8 @@ bool files_unchanged(const Fingerprint& fp, const FileReader& read) {
 }
 
 DesiredZone build_desired_zone(const manifest::ZoneManifest& m, const FileReader& read,
-                               std::optional<uint32_t> applied_serial, const DesiredOptions& options) {
+                               std::optional<uint32_t> applied_serial,
+                               const DesiredOptions& options) {
   return Build(m, read, options).run(applied_serial);
 }
 

@@ -75,6 +75,7 @@ struct DesiredOptions {
 // Every error is reported with its file:line:col, and the zone checks (ZoneBuilder) run
 // on the merged data.
 DesiredZone build_desired_zone(const manifest::ZoneManifest& m, const FileReader& read,
-                               std::optional<uint32_t> applied_serial, const DesiredOptions& options = {});
+                               std::optional<uint32_t> applied_serial,
+                               const DesiredOptions& options = {});
 
 }  // namespace gitns::reconcile

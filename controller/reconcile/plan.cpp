@@ -74,12 +74,13 @@ std::string percent(double share) {
 std::optional<uint32_t> soa_serial(std::span<const uint8_t> rdata) {
   size_t off = serial_offset(rdata);
   if (off == std::string::npos) return std::nullopt;
-  return uint32_t(rdata[off]) << 24 | uint32_t(rdata[off + 1]) << 16 | uint32_t(rdata[off + 2]) << 8 |
-         uint32_t(rdata[off + 3]);
+  return uint32_t(rdata[off]) << 24 | uint32_t(rdata[off + 1]) << 16 |
+         uint32_t(rdata[off + 2]) << 8 | uint32_t(rdata[off + 3]);
 }
 
 bool is_serial_only(const zone::ZoneDiff& diff) {
-  return diff.removed.size() == 1 && diff.added.size() == 1 && same_but_serial(diff.removed[0], diff.added[0]);
+  return diff.removed.size() == 1 && diff.added.size() == 1 &&
+         same_but_serial(diff.removed[0], diff.added[0]);
 }
 
 RecordCounts count_changes(const zone::ZoneDiff& diff) {
@@ -111,16 +112,21 @@ RecordCounts count_changes(const zone::ZoneDiff& diff) {
 
 std::string_view to_string(ZoneAction a) {
   switch (a) {
-    case ZoneAction::unchanged: return "unchanged";
-    case ZoneAction::create: return "create";
-    case ZoneAction::update: return "update";
-    case ZoneAction::remove: return "delete";
+    case ZoneAction::unchanged:
+      return "unchanged";
+    case ZoneAction::create:
+      return "create";
+    case ZoneAction::update:
+      return "update";
+    case ZoneAction::remove:
+      return "delete";
   }
   return "?";
 }
 
 base::Result<ZonePlan> plan_zone(std::shared_ptr<const zone::Zone> applied,
-                                 std::shared_ptr<const zone::Zone> desired, const SerialInput& serial) {
+                                 std::shared_ptr<const zone::Zone> desired,
+                                 const SerialInput& serial) {
   ZonePlan p;
   p.origin = desired->origin();
   if (!applied) {
@@ -175,13 +181,15 @@ std::vector<std::string> unsafe_reasons(const ZonePlan& plan, const SafetyPolicy
   if (total >= policy.min_records && total > 0) {
     double share = double(plan.counts.removed) / double(total);
     if (share > policy.max_delete_share) {
-      out.push_back("deletes " + std::to_string(plan.counts.removed) + " of " + std::to_string(total) +
-                    " records (" + percent(share) + ", more than " + percent(policy.max_delete_share) + ")");
+      out.push_back("deletes " + std::to_string(plan.counts.removed) + " of " +
+                    std::to_string(total) + " records (" + percent(share) + ", more than " +
+                    percent(policy.max_delete_share) + ")");
     }
   }
   auto before = apex_ns(*plan.applied);
   auto after = apex_ns(*plan.desired);
-  if (before != after) out.push_back("changes the apex NS set from " + join(before) + " to " + join(after));
+  if (before != after)
+    out.push_back("changes the apex NS set from " + join(before) + " to " + join(after));
   return out;
 }
 
@@ -197,14 +205,17 @@ TrailerAllowances parse_allow_trailers(const std::vector<std::string>& values) {
       if (token.empty()) continue;
       wire::Name root;
       auto name = wire::Name::from_text(token, &root);
-      if (name) out.zones.insert(name->lookup_key());
-      else out.invalid.push_back(token);
+      if (name)
+        out.zones.insert(name->lookup_key());
+      else
+        out.invalid.push_back(token);
     }
   }
   return out;
 }
 
-void check_safety(ZonePlan& p, const SafetyPolicy& policy, bool annotated, const TrailerAllowances& trailers) {
+void check_safety(ZonePlan& p, const SafetyPolicy& policy, bool annotated,
+                  const TrailerAllowances& trailers) {
   p.unsafe = unsafe_reasons(p, policy);
   p.allowed_by.clear();
   if (p.unsafe.empty()) return;

@@ -67,7 +67,8 @@ struct ZonePlan {
 // plan is `unchanged` and keeps the applied zone object. Errors: an explicit serial that
 // goes backwards or stays equal over a content change (the message says which).
 base::Result<ZonePlan> plan_zone(std::shared_ptr<const zone::Zone> applied,
-                                 std::shared_ptr<const zone::Zone> desired, const SerialInput& serial);
+                                 std::shared_ptr<const zone::Zone> desired,
+                                 const SerialInput& serial);
 // A served zone whose object is gone from the repository.
 ZonePlan plan_removal(std::shared_ptr<const zone::Zone> applied);
 // A served zone whose inputs did not change (no rebuild needed).
@@ -98,6 +99,7 @@ TrailerAllowances parse_allow_trailers(const std::vector<std::string>& values);
 // whether the zone's manifest carries gitns.io/allow-unsafe: "true" (a deleted zone has
 // no manifest left, so only a trailer allows its deletion); `trailers` come from the
 // commits between the applied and the new revision.
-void check_safety(ZonePlan& plan, const SafetyPolicy& policy, bool annotated, const TrailerAllowances& trailers);
+void check_safety(ZonePlan& plan, const SafetyPolicy& policy, bool annotated,
+                  const TrailerAllowances& trailers);
 
 }  // namespace gitns::reconcile

@@ -12,7 +12,9 @@ namespace gitns::reconcile {
 
 namespace {
 
-std::string short_rev(std::string_view rev) { return rev.empty() ? "(none)" : std::string(rev.substr(0, 12)); }
+std::string short_rev(std::string_view rev) {
+  return rev.empty() ? "(none)" : std::string(rev.substr(0, 12));
+}
 
 std::string first_and_more(const std::vector<std::string>& lines) {
   if (lines.empty()) return {};
@@ -32,14 +34,19 @@ bool before(const manifest::Position& a, const manifest::Position& b) {
 }
 
 // Sets Ready, Reconciling and Stalled at once.
-void set_all(std::vector<Condition>& out, const std::vector<Condition>& previous, const std::string& now, bool ready,
-             bool stalled, bool reconciling, const std::string& reason, const std::string& message) {
+void set_all(std::vector<Condition>& out, const std::vector<Condition>& previous,
+             const std::string& now, bool ready, bool stalled, bool reconciling,
+             const std::string& reason, const std::string& message) {
   set_condition(out, {std::string(kReady), ready, reason, message, {}}, previous, now);
-  set_condition(out, {std::string(kReconciling), reconciling, reason, reconciling ? message : "", {}}, previous, now);
-  set_condition(out, {std::string(kStalled), stalled, reason, stalled ? message : "", {}}, previous, now);
+  set_condition(out,
+                {std::string(kReconciling), reconciling, reason, reconciling ? message : "", {}},
+                previous, now);
+  set_condition(out, {std::string(kStalled), stalled, reason, stalled ? message : "", {}}, previous,
+                now);
 }
 
-const std::vector<Condition>& previous_conditions(const StatusDocument& prev, const std::string& kind,
+const std::vector<Condition>& previous_conditions(const StatusDocument& prev,
+                                                  const std::string& kind,
                                                   const std::string& name) {
   static const std::vector<Condition> none;
   const ObjectStatus* o = prev.find(kind, name);
@@ -47,7 +54,8 @@ const std::vector<Condition>& previous_conditions(const StatusDocument& prev, co
 }
 
 constexpr std::string_view kHowToAllow =
-    "; to allow it, add the annotation gitns.io/allow-unsafe: \"true\" to the manifest or a commit trailer "
+    "; to allow it, add the annotation gitns.io/allow-unsafe: \"true\" to the manifest or a commit "
+    "trailer "
     "\"Gitns-Allow-Unsafe: ";
 
 }  // namespace
@@ -55,7 +63,8 @@ constexpr std::string_view kHowToAllow =
 // The errors of the loader that fall inside one object's document: from its start to
 // the start of the next decoded object in the same file.
 static std::vector<std::string> errors_in_document(const std::vector<manifest::Diagnostic>& errors,
-                                                   const std::string& file, manifest::Position start,
+                                                   const std::string& file,
+                                                   manifest::Position start,
                                                    const std::vector<manifest::Position>& others) {
   manifest::Position end{1 << 30, 0};
   for (const manifest::Position& p : others) {
@@ -64,12 +73,14 @@ static std::vector<std::string> errors_in_document(const std::vector<manifest::D
   std::vector<std::string> out;
   for (const manifest::Diagnostic& d : errors) {
     if (d.file != file) continue;
-    if (!d.position.known() || (!before(d.position, start) && before(d.position, end))) out.push_back(d.to_string());
+    if (!d.position.known() || (!before(d.position, start) && before(d.position, end)))
+      out.push_back(d.to_string());
   }
   return out;
 }
 
-StatusDocument Reconciler::make_status(const Attempt& a, ReconcileResult result, const std::string& message) const {
+StatusDocument Reconciler::make_status(const Attempt& a, ReconcileResult result,
+                                       const std::string& message) const {
   StatusDocument prev = status();
   StatusDocument doc;
   const std::string now = rfc3339(std::chrono::system_clock::now());
@@ -84,8 +95,10 @@ StatusDocument Reconciler::make_status(const Attempt& a, ReconcileResult result,
   for (const manifest::Diagnostic& d : a.errors) errors.push_back(d.to_string());
   errors.insert(errors.end(), a.outcome.held.begin(), a.outcome.held.end());
   if (result == ReconcileResult::failed) errors.push_back(message);
-  if (!a.trailer_problem.empty() && result == ReconcileResult::held) errors.push_back(a.trailer_problem);
-  doc.source.errors_omitted = errors.size() > config_.max_status_errors ? errors.size() - config_.max_status_errors : 0;
+  if (!a.trailer_problem.empty() && result == ReconcileResult::held)
+    errors.push_back(a.trailer_problem);
+  doc.source.errors_omitted =
+      errors.size() > config_.max_status_errors ? errors.size() - config_.max_status_errors : 0;
   if (doc.source.errors_omitted) errors.resize(config_.max_status_errors);
   doc.source.errors = errors;
   doc.source.last_error = errors.empty() ? "" : first_and_more(errors);
@@ -120,13 +133,15 @@ StatusDocument Reconciler::make_status(const Attempt& a, ReconcileResult result,
   }
   add_zone_objects(a, result, doc);
   add_other_objects(a, doc);
-  std::sort(doc.objects.begin(), doc.objects.end(), [](const ObjectStatus& x, const ObjectStatus& y) {
-    return std::tie(x.kind, x.name) < std::tie(y.kind, y.name);
-  });
+  std::sort(doc.objects.begin(), doc.objects.end(),
+            [](const ObjectStatus& x, const ObjectStatus& y) {
+              return std::tie(x.kind, x.name) < std::tie(y.kind, y.name);
+            });
   return doc;
 }
 
-void Reconciler::add_zone_objects(const Attempt& a, ReconcileResult result, StatusDocument& doc) const {
+void Reconciler::add_zone_objects(const Attempt& a, ReconcileResult result,
+                                  StatusDocument& doc) const {
   StatusDocument prev = status();
   const std::string now = rfc3339(std::chrono::system_clock::now());
   std::map<std::string, const PlannedZone*> plans;
@@ -136,13 +151,16 @@ void Reconciler::add_zone_objects(const Attempt& a, ReconcileResult result, Stat
   std::map<std::string, std::vector<manifest::Position>> starts;
   for (const auto& z : a.manifests.zones) starts[z->object.file].push_back(z->object.position);
   for (const auto& k : a.manifests.tsig_keys) starts[k->object.file].push_back(k->object.position);
-  if (a.manifests.settings) starts[a.manifests.settings->object.file].push_back(a.manifests.settings->object.position);
+  if (a.manifests.settings)
+    starts[a.manifests.settings->object.file].push_back(a.manifests.settings->object.position);
 
   bool blocked = result == ReconcileResult::invalid || result == ReconcileResult::held;
-  std::string blocked_reason = result == ReconcileResult::invalid ? "RevisionNotApplied" : "RevisionHeld";
+  std::string blocked_reason =
+      result == ReconcileResult::invalid ? "RevisionNotApplied" : "RevisionHeld";
   std::string blocked_message =
       result == ReconcileResult::invalid
-          ? "revision " + short_rev(a.revision.id) + " was not applied: it has errors in other objects"
+          ? "revision " + short_rev(a.revision.id) +
+                " was not applied: it has errors in other objects"
           : "revision " + short_rev(a.revision.id) + " is held by unsafe changes in other zones";
 
   auto fill_served = [&](ObjectStatus& o, const std::string& key) -> std::string {
@@ -153,7 +171,8 @@ void Reconciler::add_zone_objects(const Attempt& a, ReconcileResult result, Stat
     o.last_applied_revision = applied_revision_;
     o.last_changed_revision = it->second.changed_revision;
     return "; serving serial " + std::to_string(it->second.zone->serial()) + " (" +
-           std::to_string(it->second.zone->record_count()) + " records) from revision " + short_rev(applied_revision_);
+           std::to_string(it->second.zone->record_count()) + " records) from revision " +
+           short_rev(applied_revision_);
   };
 
   auto conditions = [&](ObjectStatus& o, const std::vector<std::string>& own, const PlannedZone* pz,
@@ -162,13 +181,16 @@ void Reconciler::add_zone_objects(const Attempt& a, ReconcileResult result, Stat
     std::string serving = fill_served(o, key);
     if (!own.empty()) {
       o.last_error = own.front();
-      set_all(o.conditions, pc, now, false, true, false, "InvalidManifest", first_and_more(own) + serving);
+      set_all(o.conditions, pc, now, false, true, false, "InvalidManifest",
+              first_and_more(own) + serving);
     } else if (blocked && pz && pz->plan.held()) {
-      std::string msg = join(pz->plan.unsafe, "; ") + gone_note + std::string(kHowToAllow) + o.name + "\"";
+      std::string msg =
+          join(pz->plan.unsafe, "; ") + gone_note + std::string(kHowToAllow) + o.name + "\"";
       o.last_error = msg;
       set_all(o.conditions, pc, now, false, true, false, "UnsafePlan", msg + serving);
     } else if (blocked && (!pz || pz->plan.changes())) {
-      set_all(o.conditions, pc, now, false, false, false, blocked_reason, blocked_message + serving);
+      set_all(o.conditions, pc, now, false, false, false, blocked_reason,
+              blocked_message + serving);
     } else {
       bool changed = pz && pz->plan.changes();
       set_all(o.conditions, pc, now, true, false, false, changed ? "Applied" : "UpToDate",
@@ -185,7 +207,8 @@ void Reconciler::add_zone_objects(const Attempt& a, ReconcileResult result, Stat
     o.name = m->apex.to_text();
     std::string file = source_.display_path(m->object.file);
     o.location = manifest::format_location(file, m->object.name_position);
-    std::vector<std::string> own = errors_in_document(a.errors, file, m->object.position, starts[m->object.file]);
+    std::vector<std::string> own =
+        errors_in_document(a.errors, file, m->object.position, starts[m->object.file]);
     if (auto it = a.zone_errors.find(key); it != a.zone_errors.end()) {
       for (const std::string& e : it->second) {
         if (std::find(own.begin(), own.end(), e) == own.end()) own.push_back(e);
@@ -219,7 +242,8 @@ void Reconciler::add_other_objects(const Attempt& a, StatusDocument& doc) const 
   std::map<std::string, std::vector<manifest::Position>> starts;
   for (const auto& z : a.manifests.zones) starts[z->object.file].push_back(z->object.position);
   for (const auto& k : a.manifests.tsig_keys) starts[k->object.file].push_back(k->object.position);
-  if (a.manifests.settings) starts[a.manifests.settings->object.file].push_back(a.manifests.settings->object.position);
+  if (a.manifests.settings)
+    starts[a.manifests.settings->object.file].push_back(a.manifests.settings->object.position);
 
   for (const auto& k : a.manifests.tsig_keys) {
     ObjectStatus o;
@@ -234,11 +258,13 @@ void Reconciler::add_other_objects(const Attempt& a, StatusDocument& doc) const 
       set_all(o.conditions, pc, now, false, true, false, "InvalidManifest", first_and_more(own));
     } else if (auto secret = manifest::read_secret(k->secret); !secret) {
       // A missing secret stalls this key only; the commit stays valid (CI has no secrets).
-      o.last_error = manifest::format_location(file, k->secret.position) + ": " + secret.error().message;
+      o.last_error =
+          manifest::format_location(file, k->secret.position) + ": " + secret.error().message;
       set_all(o.conditions, pc, now, false, true, false, "SecretMissing", o.last_error);
     } else {
       set_all(o.conditions, pc, now, true, false, false, "SecretAvailable",
-              std::string(manifest::to_string(k->algorithm)) + " key loaded (" + std::to_string(secret->size()) +
+              std::string(manifest::to_string(k->algorithm)) + " key loaded (" +
+                  std::to_string(secret->size()) +
                   " bytes); used once transfers and updates arrive");
     }
     doc.objects.push_back(std::move(o));
@@ -266,11 +292,13 @@ void Reconciler::add_other_objects(const Attempt& a, StatusDocument& doc) const 
 void Reconciler::write_status(const StatusDocument& doc) {
   StatusDocument full = doc;
   full.history.clear();
-  size_t skip = history_.size() > config_.history_in_status ? history_.size() - config_.history_in_status : 0;
+  size_t skip =
+      history_.size() > config_.history_in_status ? history_.size() - config_.history_in_status : 0;
   for (size_t i = skip; i < history_.size(); ++i) full.history.push_back(history_[i]);
   if (!config_.status_path.empty()) {
     auto written = write_file_atomically(config_.status_path, full.to_json().dump(2) + "\n");
-    if (!written) log(LogLevel::error, "cannot write status", {{"error", written.error().to_string()}});
+    if (!written)
+      log(LogLevel::error, "cannot write status", {{"error", written.error().to_string()}});
   }
   std::lock_guard lock(status_mutex_);
   status_ = std::move(full);
@@ -282,7 +310,8 @@ void run_loop(Reconciler& reconciler, TriggerQueue& queue, std::chrono::millisec
   for (;;) {
     reconciler.reconcile(next);  // catches everything itself
     for (;;) {
-      TriggerQueue::Wait w = queue.wait_for(poll.count() > 0 ? poll : std::chrono::duration_cast<std::chrono::milliseconds>(forever));
+      TriggerQueue::Wait w = queue.wait_for(
+          poll.count() > 0 ? poll : std::chrono::duration_cast<std::chrono::milliseconds>(forever));
       if (w.what == TriggerQueue::Wait::What::closed) return;
       if (w.what == TriggerQueue::Wait::What::triggered) {
         next = w.triggers.front();

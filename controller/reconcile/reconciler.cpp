@@ -1,17 +1,16 @@
 #include "controller/reconcile/reconciler.h"
 
-#include "controller/reconcile/reconciler_internal.h"
-
 #include <algorithm>
 #include <exception>
 #include <set>
+
+#include "controller/reconcile/reconciler_internal.h"
 
 namespace gitns::reconcile {
 
 namespace {
 
 std::string short_rev(std::string_view rev) { return std::string(rev.substr(0, 12)); }
-
 
 }  // namespace
 
@@ -23,25 +22,32 @@ std::string Reconciler::AppliedZone::metadata() const {
   return j.dump();
 }
 
-Reconciler::AppliedZone Reconciler::AppliedZone::from_metadata(std::shared_ptr<const zone::Zone> zone,
-                                                                std::string_view metadata) {
+Reconciler::AppliedZone Reconciler::AppliedZone::from_metadata(
+    std::shared_ptr<const zone::Zone> zone, std::string_view metadata) {
   AppliedZone a;
   a.zone = std::move(zone);
   auto j = nlohmann::json::parse(metadata, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return a;
   if (auto f = j.find("file"); f != j.end() && f->is_string()) a.file = f->get<std::string>();
-  if (auto r = j.find("changedRevision"); r != j.end() && r->is_string()) a.changed_revision = r->get<std::string>();
-  if (auto fp = j.find("fingerprint"); fp != j.end()) a.fingerprint = Fingerprint::from_json(fp->dump());
+  if (auto r = j.find("changedRevision"); r != j.end() && r->is_string())
+    a.changed_revision = r->get<std::string>();
+  if (auto fp = j.find("fingerprint"); fp != j.end())
+    a.fingerprint = Fingerprint::from_json(fp->dump());
   return a;
 }
 
 // ---- lifecycle --------------------------------------------------------------------
 
-Reconciler::Reconciler(RevisionSource& source, store::Store& store, Publish publish, ReconcilerConfig config,
-                       Logger log)
-    : source_(source), store_(store), publish_(std::move(publish)), config_(std::move(config)), log_(std::move(log)),
+Reconciler::Reconciler(RevisionSource& source, store::Store& store, Publish publish,
+                       ReconcilerConfig config, Logger log)
+    : source_(source),
+      store_(store),
+      publish_(std::move(publish)),
+      config_(std::move(config)),
+      log_(std::move(log)),
       served_(std::make_shared<const zone::ZoneSet>()) {
-  auto secs = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
+  auto secs = std::chrono::duration_cast<std::chrono::seconds>(
+      std::chrono::system_clock::now().time_since_epoch());
   id_prefix_ = std::to_string(secs.count() % 100000000);
 }
 
@@ -115,7 +121,8 @@ ReconcileOutcome Reconciler::reconcile(const Trigger& trigger) {
   return run(a);
 }
 
-ReconcileOutcome Reconciler::reconcile_revision(const SourceRevision& revision, const Trigger& trigger) {
+ReconcileOutcome Reconciler::reconcile_revision(const SourceRevision& revision,
+                                                const Trigger& trigger) {
   Attempt a;
   a.id = "rc-" + id_prefix_ + "-" + std::to_string(++sequence_);
   a.trigger = trigger;
@@ -126,7 +133,9 @@ ReconcileOutcome Reconciler::reconcile_revision(const SourceRevision& revision, 
 ReconcileOutcome Reconciler::run(Attempt& a) {
   try {
     log(LogLevel::info, "reconcile started",
-        {{"rid", a.id}, {"revision", a.revision.id}, {"trigger", std::string(to_string(a.trigger.kind))},
+        {{"rid", a.id},
+         {"revision", a.revision.id},
+         {"trigger", std::string(to_string(a.trigger.kind))},
          {"subject", a.revision.subject}});
     mark_reconciling(a);
     if (!load(a)) return finish(a, ReconcileResult::failed, a.outcome.record.message);
@@ -135,17 +144,20 @@ ReconcileOutcome Reconciler::run(Attempt& a) {
     a.ms.build = a.lap();
     if (!a.errors.empty()) {
       return finish(a, ReconcileResult::invalid,
-                    "revision " + short_rev(a.revision.id) + " has " + std::to_string(a.errors.size()) +
-                        " error(s); nothing applied");
+                    "revision " + short_rev(a.revision.id) + " has " +
+                        std::to_string(a.errors.size()) + " error(s); nothing applied");
     }
     plan_removals(a);  // only now: a zone whose manifest failed to decode is not "gone"
     check_plan_safety(a);
-    if (a.any_held()) return finish(a, ReconcileResult::held, "revision " + short_rev(a.revision.id) + " held: unsafe plan");
+    if (a.any_held())
+      return finish(a, ReconcileResult::held,
+                    "revision " + short_rev(a.revision.id) + " held: unsafe plan");
     a.lap();
     bool persisted = persist_and_publish(a);
     a.ms.persist = a.lap();
     if (!persisted) return finish(a, ReconcileResult::failed, a.outcome.record.message);
-    bool changed = std::any_of(a.zones.begin(), a.zones.end(), [](const PlannedZone& z) { return z.plan.changes(); });
+    bool changed = std::any_of(a.zones.begin(), a.zones.end(),
+                               [](const PlannedZone& z) { return z.plan.changes(); });
     return finish(a, changed ? ReconcileResult::applied : ReconcileResult::unchanged,
                   changed ? applied_message(a) : "no zone changes");
   } catch (const std::exception& e) {
@@ -158,16 +170,18 @@ void Reconciler::mark_reconciling(const Attempt& a) {
   StatusDocument doc = status();
   if (doc.source.last_attempted_revision == a.revision.id) return;  // a poll of a settled revision
   std::vector<Condition> before = doc.source.conditions;
-  set_condition(doc.source.conditions,
-                {std::string(kReconciling), true, "Progressing", "reconciling revision " + a.revision.id, {}}, before,
-                rfc3339(std::chrono::system_clock::now()));
+  set_condition(
+      doc.source.conditions,
+      {std::string(kReconciling), true, "Progressing", "reconciling revision " + a.revision.id, {}},
+      before, rfc3339(std::chrono::system_clock::now()));
   write_status(doc);
 }
 
 bool Reconciler::load(Attempt& a) {
   auto entries = source_.list(a.revision.id);
   if (!entries) {
-    a.outcome.record.message = "cannot read revision " + short_rev(a.revision.id) + ": " + entries.error().to_string();
+    a.outcome.record.message =
+        "cannot read revision " + short_rev(a.revision.id) + ": " + entries.error().to_string();
     return false;
   }
   std::vector<manifest::SourceFile> files;
@@ -177,7 +191,8 @@ bool Reconciler::load(Attempt& a) {
     if (!cache_.contains(e.path, e.blob_id)) {
       auto content = source_.read_blob(e.blob_id);
       if (!content) {
-        a.outcome.record.message = "cannot read " + source_.display_path(e.path) + ": " + content.error().to_string();
+        a.outcome.record.message =
+            "cannot read " + source_.display_path(e.path) + ": " + content.error().to_string();
         return false;
       }
       f.content = std::move(content).value();
@@ -191,8 +206,9 @@ bool Reconciler::load(Attempt& a) {
     a.errors.push_back(std::move(d));
   }
   for (const manifest::IgnoredDocument& i : a.manifests.ignored) {
-    a.outcome.warnings.push_back(manifest::format_location(source_.display_path(i.file), i.position) +
-                                 ": ignored: " + i.reason);
+    a.outcome.warnings.push_back(
+        manifest::format_location(source_.display_path(i.file), i.position) +
+        ": ignored: " + i.reason);
   }
   a.loaded = true;
   return true;
@@ -200,7 +216,9 @@ bool Reconciler::load(Attempt& a) {
 
 void Reconciler::plan_zones(Attempt& a) {
   const std::string rev = a.revision.id;
-  FileReader reader = [this, &rev](const std::string& path) { return source_.read_file(rev, path); };
+  FileReader reader = [this, &rev](const std::string& path) {
+    return source_.read_file(rev, path);
+  };
   DesiredOptions options;
   options.display_path = [this](const std::string& p) { return source_.display_path(p); };
   std::string settings_blob;
@@ -216,7 +234,8 @@ void Reconciler::plan_zones(Attempt& a) {
     auto applied = applied_.find(key);
     const AppliedZone* cur = applied == applied_.end() ? nullptr : &applied->second;
     if (cur && cur->fingerprint && cur->fingerprint->manifest == pz.fingerprint.manifest &&
-        cur->fingerprint->settings == pz.fingerprint.settings && files_unchanged(*cur->fingerprint, reader)) {
+        cur->fingerprint->settings == pz.fingerprint.settings &&
+        files_unchanged(*cur->fingerprint, reader)) {
       pz.fingerprint.files = cur->fingerprint->files;
       pz.plan = plan_unchanged(cur->zone);
       ++a.outcome.zones_reused;
@@ -237,7 +256,8 @@ void Reconciler::plan_zones(Attempt& a) {
     }
     pz.fingerprint.files = std::move(d.files);
     pz.rebuilt = true;
-    auto plan = plan_zone(cur ? cur->zone : nullptr, d.zone, {m->serial_auto, m->serial, d.file_serial, applied_serial});
+    auto plan = plan_zone(cur ? cur->zone : nullptr, d.zone,
+                          {m->serial_auto, m->serial, d.file_serial, applied_serial});
     if (!plan) {
       manifest::Diagnostic e{pz.file, m->serial_position, "spec.serial", plan.error().message};
       a.zone_errors[key].push_back(e.to_string());
@@ -270,27 +290,34 @@ void Reconciler::check_plan_safety(Attempt& a) {
     return it != ann.end() && it->second == "true";
   };
   // Trailers are read only when something is unsafe: reading them walks the history.
-  bool unsafe = std::any_of(a.zones.begin(), a.zones.end(),
-                            [&](const PlannedZone& z) { return !unsafe_reasons(z.plan, config_.safety).empty(); });
+  bool unsafe = std::any_of(a.zones.begin(), a.zones.end(), [&](const PlannedZone& z) {
+    return !unsafe_reasons(z.plan, config_.safety).empty();
+  });
   TrailerAllowances trailers;
   if (unsafe) {
     auto values = source_.trailer_values(applied_revision_, a.revision.id, kAllowUnsafeTrailer);
     if (values) {
       trailers = parse_allow_trailers(*values);
       for (const std::string& bad : trailers.invalid)
-        a.outcome.warnings.push_back(std::string(kAllowUnsafeTrailer) + ": \"" + bad + "\" is not a zone name");
+        a.outcome.warnings.push_back(std::string(kAllowUnsafeTrailer) + ": \"" + bad +
+                                     "\" is not a zone name");
     } else {
       a.trailer_problem = "could not read commit trailers: " + values.error().to_string();
-      log(LogLevel::warn, "cannot read commit trailers", {{"rid", a.id}, {"error", values.error().to_string()}});
+      log(LogLevel::warn, "cannot read commit trailers",
+          {{"rid", a.id}, {"error", values.error().to_string()}});
     }
   }
   for (PlannedZone& z : a.zones) {
     check_safety(z.plan, config_.safety, annotated(z), trailers);
     if (z.plan.held()) {
-      for (const std::string& why : z.plan.unsafe) a.outcome.held.push_back(z.plan.origin.to_text() + ": " + why);
+      for (const std::string& why : z.plan.unsafe)
+        a.outcome.held.push_back(z.plan.origin.to_text() + ": " + why);
     } else if (!z.plan.unsafe.empty()) {
       log(LogLevel::warn, "unsafe change allowed",
-          {{"rid", a.id}, {"zone", z.plan.origin.to_text()}, {"by", z.plan.allowed_by}, {"change", z.plan.unsafe.front()}});
+          {{"rid", a.id},
+           {"zone", z.plan.origin.to_text()},
+           {"by", z.plan.allowed_by},
+           {"change", z.plan.unsafe.front()}});
     }
   }
 }
@@ -314,7 +341,8 @@ bool Reconciler::persist_and_publish(Attempt& a) {
     az.fingerprint = z.fingerprint;
     az.file = z.file;
     auto old = applied_.find(key);
-    az.changed_revision = p.changes() || old == applied_.end() ? a.revision.id : old->second.changed_revision;
+    az.changed_revision =
+        p.changes() || old == applied_.end() ? a.revision.id : old->second.changed_revision;
     std::string metadata = az.metadata();
     if (p.action == ZoneAction::create) {
       batch.puts.push_back({p.desired, metadata});
@@ -329,7 +357,8 @@ bool Reconciler::persist_and_publish(Attempt& a) {
     next[key] = std::move(az);
   }
   ReconcileResult result = zones_changed ? ReconcileResult::applied : ReconcileResult::unchanged;
-  if (a.revision.id == applied_revision_ && batch.puts.empty() && batch.patches.empty() && batch.deletes.empty())
+  if (a.revision.id == applied_revision_ && batch.puts.empty() && batch.patches.empty() &&
+      batch.deletes.empty())
     return true;  // the same revision again: nothing to persist
 
   std::shared_ptr<const zone::ZoneSet> set = served_;
@@ -358,7 +387,8 @@ bool Reconciler::persist_and_publish(Attempt& a) {
     applied_.swap(next);
     applied_revision_ = old_revision;
     a.outcome.record.message = "cannot persist the apply: " + applied.error().to_string();
-    log(LogLevel::error, "persist failed; nothing applied", {{"rid", a.id}, {"error", applied.error().to_string()}});
+    log(LogLevel::error, "persist failed; nothing applied",
+        {{"rid", a.id}, {"error", applied.error().to_string()}});
     return false;
   }
   a.persisted = true;
@@ -368,7 +398,8 @@ bool Reconciler::persist_and_publish(Attempt& a) {
     if (publish_) publish_(set);  // after the commit: a crash never serves what is not stored
   }
   log(LogLevel::info, "persisted",
-      {{"rid", a.id}, {"generation", std::to_string(applied->generation)},
+      {{"rid", a.id},
+       {"generation", std::to_string(applied->generation)},
        {"rrsets_written", std::to_string(applied->stats.rrsets_written)},
        {"journal_written", std::to_string(applied->stats.journal_written)}});
   return true;
@@ -381,11 +412,13 @@ std::string Reconciler::applied_message(const Attempt& a) const {
     updated += z.plan.action == ZoneAction::update;
     deleted += z.plan.action == ZoneAction::remove;
   }
-  return "applied revision " + short_rev(a.revision.id) + ": " + std::to_string(created) + " zone(s) created, " +
-         std::to_string(updated) + " updated, " + std::to_string(deleted) + " deleted";
+  return "applied revision " + short_rev(a.revision.id) + ": " + std::to_string(created) +
+         " zone(s) created, " + std::to_string(updated) + " updated, " + std::to_string(deleted) +
+         " deleted";
 }
 
-ReconcileRecord Reconciler::make_record(const Attempt& a, ReconcileResult result, std::string message) const {
+ReconcileRecord Reconciler::make_record(const Attempt& a, ReconcileResult result,
+                                        std::string message) const {
   ReconcileRecord r;
   r.id = a.id;
   r.revision = a.revision.id;
@@ -402,7 +435,8 @@ ReconcileRecord Reconciler::make_record(const Attempt& a, ReconcileResult result
       r.records += z.plan.counts;
     }
   }
-  r.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - a.start).count();
+  r.duration_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - a.start).count();
   return r;
 }
 
@@ -424,46 +458,68 @@ bool Reconciler::should_record(const ReconcileRecord& r) const {
 
 ReconcileOutcome Reconciler::finish(Attempt& a, ReconcileResult result, std::string message) {
   for (const manifest::Diagnostic& d : a.errors) a.outcome.errors.push_back(d.to_string());
-  ReconcileRecord record = a.persisted ? history_or_make(a, result, message) : make_record(a, result, message);
-  record.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - a.start).count();
+  ReconcileRecord record =
+      a.persisted ? history_or_make(a, result, message) : make_record(a, result, message);
+  record.duration_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - a.start).count();
   a.outcome.record = record;
 
-  for (const std::string& e : a.outcome.errors) log(LogLevel::error, "manifest error", {{"rid", a.id}, {"error", e}});
-  for (const std::string& h : a.outcome.held) log(LogLevel::warn, "plan held", {{"rid", a.id}, {"reason", h}});
-  for (const std::string& w : a.outcome.warnings) log(LogLevel::warn, "warning", {{"rid", a.id}, {"warning", w}});
+  for (const std::string& e : a.outcome.errors)
+    log(LogLevel::error, "manifest error", {{"rid", a.id}, {"error", e}});
+  for (const std::string& h : a.outcome.held)
+    log(LogLevel::warn, "plan held", {{"rid", a.id}, {"reason", h}});
+  for (const std::string& w : a.outcome.warnings)
+    log(LogLevel::warn, "warning", {{"rid", a.id}, {"warning", w}});
   for (const PlannedZone& z : a.zones) {
     if (!z.plan.changes() || result == ReconcileResult::invalid) continue;
     log(LogLevel::info, "zone plan",
-        {{"rid", a.id}, {"zone", z.plan.origin.to_text()}, {"action", std::string(to_string(z.plan.action))},
-         {"added", std::to_string(z.plan.counts.added)}, {"removed", std::to_string(z.plan.counts.removed)},
-         {"changed", std::to_string(z.plan.counts.changed)}, {"serial_from", std::to_string(z.plan.serial_from)},
-         {"serial_to", std::to_string(z.plan.serial_to)}, {"held", z.plan.held() ? "true" : "false"}});
+        {{"rid", a.id},
+         {"zone", z.plan.origin.to_text()},
+         {"action", std::string(to_string(z.plan.action))},
+         {"added", std::to_string(z.plan.counts.added)},
+         {"removed", std::to_string(z.plan.counts.removed)},
+         {"changed", std::to_string(z.plan.counts.changed)},
+         {"serial_from", std::to_string(z.plan.serial_from)},
+         {"serial_to", std::to_string(z.plan.serial_to)},
+         {"held", z.plan.held() ? "true" : "false"}});
   }
 
   StatusDocument doc = make_status(a, result, record.message);
   if (!a.persisted && should_record(record)) {
     // Nothing was applied: the status and the history entry are the only writes.
     auto stored = store_.record(doc.to_json().dump(), record.to_json().dump());
-    if (!stored) log(LogLevel::error, "cannot store status", {{"rid", a.id}, {"error", stored.error().to_string()}});
+    if (!stored)
+      log(LogLevel::error, "cannot store status",
+          {{"rid", a.id}, {"error", stored.error().to_string()}});
     push_history(record);
   }
   write_status(doc);
-  LogLevel level = result == ReconcileResult::failed || result == ReconcileResult::invalid ? LogLevel::error
-                   : result == ReconcileResult::held                                       ? LogLevel::warn
-                                                                                           : LogLevel::info;
+  LogLevel level = result == ReconcileResult::failed || result == ReconcileResult::invalid
+                       ? LogLevel::error
+                   : result == ReconcileResult::held ? LogLevel::warn
+                                                     : LogLevel::info;
   log(level, "reconcile finished",
-      {{"rid", a.id}, {"result", std::string(to_string(result))}, {"revision", a.revision.id},
-       {"applied_revision", applied_revision_}, {"duration_ms", std::to_string(record.duration_ms)},
-       {"zones_created", std::to_string(record.zones_created)}, {"zones_updated", std::to_string(record.zones_updated)},
-       {"zones_deleted", std::to_string(record.zones_deleted)}, {"rebuilt", std::to_string(a.outcome.zones_rebuilt)},
-       {"reused", std::to_string(a.outcome.zones_reused)}, {"errors", std::to_string(record.errors)},
-       {"fetch_ms", std::to_string(a.ms.fetch)}, {"load_ms", std::to_string(a.ms.load)},
-       {"build_ms", std::to_string(a.ms.build)}, {"persist_ms", std::to_string(a.ms.persist)},
+      {{"rid", a.id},
+       {"result", std::string(to_string(result))},
+       {"revision", a.revision.id},
+       {"applied_revision", applied_revision_},
+       {"duration_ms", std::to_string(record.duration_ms)},
+       {"zones_created", std::to_string(record.zones_created)},
+       {"zones_updated", std::to_string(record.zones_updated)},
+       {"zones_deleted", std::to_string(record.zones_deleted)},
+       {"rebuilt", std::to_string(a.outcome.zones_rebuilt)},
+       {"reused", std::to_string(a.outcome.zones_reused)},
+       {"errors", std::to_string(record.errors)},
+       {"fetch_ms", std::to_string(a.ms.fetch)},
+       {"load_ms", std::to_string(a.ms.load)},
+       {"build_ms", std::to_string(a.ms.build)},
+       {"persist_ms", std::to_string(a.ms.persist)},
        {"message", record.message}});
   return std::move(a.outcome);
 }
 
-ReconcileRecord Reconciler::history_or_make(const Attempt& a, ReconcileResult result, const std::string& message) const {
+ReconcileRecord Reconciler::history_or_make(const Attempt& a, ReconcileResult result,
+                                            const std::string& message) const {
   if (!history_.empty() && history_.back().id == a.id) return history_.back();
   return make_record(a, result, message);
 }

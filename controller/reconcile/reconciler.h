@@ -88,10 +88,11 @@ class Reconciler {
   struct AppliedZone {
     std::shared_ptr<const zone::Zone> zone;
     std::optional<Fingerprint> fingerprint;  // nullopt: unknown, rebuild next time
-    std::string file;                         // the manifest file (display path)
-    std::string changed_revision;             // the revision that last changed it
-    std::string metadata() const;             // the store's per-zone metadata
-    static AppliedZone from_metadata(std::shared_ptr<const zone::Zone> zone, std::string_view metadata);
+    std::string file;                        // the manifest file (display path)
+    std::string changed_revision;            // the revision that last changed it
+    std::string metadata() const;            // the store's per-zone metadata
+    static AppliedZone from_metadata(std::shared_ptr<const zone::Zone> zone,
+                                     std::string_view metadata);
   };
 
  private:
@@ -108,9 +109,11 @@ class Reconciler {
   ReconcileOutcome finish(Attempt& a, ReconcileResult result, std::string message);
   std::string applied_message(const Attempt& a) const;
   ReconcileRecord make_record(const Attempt& a, ReconcileResult result, std::string message) const;
-  ReconcileRecord history_or_make(const Attempt& a, ReconcileResult result, const std::string& message) const;
+  ReconcileRecord history_or_make(const Attempt& a, ReconcileResult result,
+                                  const std::string& message) const;
   void push_history(const ReconcileRecord& r);
-  StatusDocument make_status(const Attempt& a, ReconcileResult result, const std::string& message) const;
+  StatusDocument make_status(const Attempt& a, ReconcileResult result,
+                             const std::string& message) const;
   void add_zone_objects(const Attempt& a, ReconcileResult result, StatusDocument& doc) const;
   void add_other_objects(const Attempt& a, StatusDocument& doc) const;
   bool should_record(const ReconcileRecord& r) const;

@@ -51,7 +51,8 @@ struct Reconciler::Attempt {
   ReconcileOutcome outcome;
 
   bool any_held() const {
-    return std::any_of(zones.begin(), zones.end(), [](const PlannedZone& z) { return z.plan.held(); });
+    return std::any_of(zones.begin(), zones.end(),
+                       [](const PlannedZone& z) { return z.plan.held(); });
   }
 };
 

@@ -18,7 +18,8 @@ uint32_t candidate_serial(const SerialInput& in) {
   return next;
 }
 
-base::Result<SerialDecision> decide_serial(const SerialInput& in, uint32_t proposed, bool content_changed) {
+base::Result<SerialDecision> decide_serial(const SerialInput& in, uint32_t proposed,
+                                           bool content_changed) {
   if (!in.applied) return SerialDecision{true, proposed};
   uint32_t applied = *in.applied;
   if (in.automatic) {
@@ -28,10 +29,11 @@ base::Result<SerialDecision> decide_serial(const SerialInput& in, uint32_t propo
   }
   if (proposed == applied) {
     if (!content_changed) return SerialDecision{false, applied};
-    return base::fail(base::Errc::semantic,
-                      "spec.serial is still " + std::to_string(proposed) +
-                          " but the zone's content changed: increase it (RFC 1982) or use serial: auto, "
-                          "or secondaries never transfer the change");
+    return base::fail(
+        base::Errc::semantic,
+        "spec.serial is still " + std::to_string(proposed) +
+            " but the zone's content changed: increase it (RFC 1982) or use serial: auto, "
+            "or secondaries never transfer the change");
   }
   if (!serial_greater(proposed, applied)) {
     return base::fail(base::Errc::semantic, "spec.serial " + std::to_string(proposed) +

@@ -18,9 +18,9 @@ uint32_t serial_next(uint32_t s);
 
 struct SerialInput {
   bool automatic = true;
-  uint32_t explicit_serial = 0;          // when !automatic
-  std::optional<uint32_t> file_serial;   // the zoneFile's SOA serial, if it has one
-  std::optional<uint32_t> applied;       // the serial being served; nullopt for a new zone
+  uint32_t explicit_serial = 0;         // when !automatic
+  std::optional<uint32_t> file_serial;  // the zoneFile's SOA serial, if it has one
+  std::optional<uint32_t> applied;      // the serial being served; nullopt for a new zone
 };
 
 // The serial to build the desired zone with, before knowing whether its content changed:
@@ -39,6 +39,7 @@ struct SerialDecision {
   bool changed = false;  // the zone must be applied (content or serial moved)
   uint32_t serial = 0;
 };
-base::Result<SerialDecision> decide_serial(const SerialInput& in, uint32_t proposed, bool content_changed);
+base::Result<SerialDecision> decide_serial(const SerialInput& in, uint32_t proposed,
+                                           bool content_changed);
 
 }  // namespace gitns::reconcile

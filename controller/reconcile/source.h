@@ -18,7 +18,7 @@ class GitSource;
 namespace gitns::reconcile {
 
 struct SourceRevision {
-  std::string id;       // commit id (40 hex digits for git)
+  std::string id;  // commit id (40 hex digits for git)
   std::string branch;
   std::string subject;  // first line of the commit message
   bool forced = false;  // history was rewritten since the previous fetch (force-push)
@@ -45,7 +45,8 @@ class RevisionSource {
   virtual base::Result<std::string> read_file(std::string_view revision, std::string_view path) = 0;
   // Values of trailer `key` (case-insensitive) on the commits reachable from `to` but not
   // from `from` (every ancestor of `to` when `from` is empty).
-  virtual base::Result<std::vector<std::string>> trailer_values(std::string_view from, std::string_view to,
+  virtual base::Result<std::vector<std::string>> trailer_values(std::string_view from,
+                                                                std::string_view to,
                                                                 std::string_view key) = 0;
   // The path shown to people for a source-root path (the repository path).
   virtual std::string display_path(std::string_view path) const { return std::string(path); }

@@ -30,7 +30,9 @@ class GitRevisionSource final : public RevisionSource {
     return out;
   }
 
-  base::Result<std::string> read_blob(std::string_view blob_id) override { return git_.read_blob(blob_id); }
+  base::Result<std::string> read_blob(std::string_view blob_id) override {
+    return git_.read_blob(blob_id);
+  }
 
   base::Result<std::string> read_file(std::string_view revision, std::string_view path) override {
     return git_.read_file(revision, path);

@@ -59,8 +59,8 @@ const Condition* find_condition(const std::vector<Condition>& conditions, std::s
   return nullptr;
 }
 
-void set_condition(std::vector<Condition>& conditions, Condition c, const std::vector<Condition>& previous,
-                   const std::string& now) {
+void set_condition(std::vector<Condition>& conditions, Condition c,
+                   const std::vector<Condition>& previous, const std::string& now) {
   const Condition* before = find_condition(previous, c.type);
   c.last_transition = before && before->status == c.status && !before->last_transition.empty()
                           ? before->last_transition
@@ -76,11 +76,16 @@ void set_condition(std::vector<Condition>& conditions, Condition c, const std::v
 
 std::string_view to_string(ReconcileResult r) {
   switch (r) {
-    case ReconcileResult::applied: return "applied";
-    case ReconcileResult::unchanged: return "unchanged";
-    case ReconcileResult::invalid: return "invalid";
-    case ReconcileResult::held: return "held";
-    case ReconcileResult::failed: return "failed";
+    case ReconcileResult::applied:
+      return "applied";
+    case ReconcileResult::unchanged:
+      return "unchanged";
+    case ReconcileResult::invalid:
+      return "invalid";
+    case ReconcileResult::held:
+      return "held";
+    case ReconcileResult::failed:
+      return "failed";
   }
   return "?";
 }
@@ -92,8 +97,10 @@ json ReconcileRecord::to_json() const {
           {"result", std::string(reconcile::to_string(result))},
           {"started", started},
           {"durationMs", duration_ms},
-          {"zones", {{"created", zones_created}, {"updated", zones_updated}, {"deleted", zones_deleted}}},
-          {"records", {{"added", records.added}, {"removed", records.removed}, {"changed", records.changed}}},
+          {"zones",
+           {{"created", zones_created}, {"updated", zones_updated}, {"deleted", zones_deleted}}},
+          {"records",
+           {{"added", records.added}, {"removed", records.removed}, {"changed", records.changed}}},
           {"errors", errors},
           {"message", message}};
 }
@@ -187,8 +194,10 @@ StatusDocument StatusDocument::from_json(const json& j) {
       if (auto c = o.find("conditions"); c != o.end()) os.conditions = conditions_from(*c);
       os.last_applied_revision = str(o, "lastAppliedRevision");
       os.last_changed_revision = str(o, "lastChangedRevision");
-      if (auto v = o.find("servedSerial"); v != o.end() && v->is_number_unsigned()) os.served_serial = v->get<uint32_t>();
-      if (auto v = o.find("recordCount"); v != o.end() && v->is_number_unsigned()) os.record_count = v->get<uint64_t>();
+      if (auto v = o.find("servedSerial"); v != o.end() && v->is_number_unsigned())
+        os.served_serial = v->get<uint32_t>();
+      if (auto v = o.find("recordCount"); v != o.end() && v->is_number_unsigned())
+        os.record_count = v->get<uint64_t>();
       os.last_error = str(o, "lastError");
       d.objects.push_back(std::move(os));
     }
@@ -214,8 +223,8 @@ std::string rfc3339(std::chrono::system_clock::time_point t) {
   std::tm tm{};
   gmtime_r(&secs, &tm);
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, int(ms % 1000));
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, int(ms % 1000));
   return buf;
 }
 
@@ -227,7 +236,8 @@ base::Status write_file_atomically(const std::string& path, std::string_view con
     return base::fail(base::Errc::io, msg);
   };
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return base::fail(base::Errc::io, "cannot create " + tmp + ": " + std::strerror(errno));
+  if (fd < 0)
+    return base::fail(base::Errc::io, "cannot create " + tmp + ": " + std::strerror(errno));
   size_t done = 0;
   while (done < content.size()) {
     ssize_t n = ::write(fd, content.data() + done, content.size() - done);
@@ -243,7 +253,8 @@ base::Status write_file_atomically(const std::string& path, std::string_view con
     return fail("cannot fsync");
   }
   ::close(fd);
-  if (::rename(tmp.c_str(), path.c_str()) != 0) return fail(("cannot rename to " + path + ":").c_str());
+  if (::rename(tmp.c_str(), path.c_str()) != 0)
+    return fail(("cannot rename to " + path + ":").c_str());
   return {};
 }
 

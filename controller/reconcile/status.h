@@ -7,12 +7,11 @@
 
 #include <chrono>
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "controller/reconcile/plan.h"
 #include "resolver/base/result.h"
@@ -26,15 +25,15 @@ inline constexpr std::string_view kStalled = "Stalled";
 struct Condition {
   std::string type;  // Ready, Reconciling, Stalled
   bool status = false;
-  std::string reason;   // CamelCase, e.g. Applied, InvalidManifest, UnsafePlan
-  std::string message;  // one sentence for people
+  std::string reason;           // CamelCase, e.g. Applied, InvalidManifest, UnsafePlan
+  std::string message;          // one sentence for people
   std::string last_transition;  // RFC 3339 UTC: when `status` last flipped
 };
 
 // Replaces (or adds) the condition of c.type. last_transition is kept when the status
 // did not flip in `previous` (the object's conditions before this reconcile).
-void set_condition(std::vector<Condition>& conditions, Condition c, const std::vector<Condition>& previous,
-                   const std::string& now);
+void set_condition(std::vector<Condition>& conditions, Condition c,
+                   const std::vector<Condition>& previous, const std::string& now);
 const Condition* find_condition(const std::vector<Condition>& conditions, std::string_view type);
 
 struct ObjectStatus {

@@ -4,11 +4,16 @@ namespace gitns::reconcile {
 
 std::string_view to_string(TriggerKind k) {
   switch (k) {
-    case TriggerKind::start: return "start";
-    case TriggerKind::poll: return "poll";
-    case TriggerKind::signal: return "signal";
-    case TriggerKind::webhook: return "webhook";
-    case TriggerKind::api: return "api";
+    case TriggerKind::start:
+      return "start";
+    case TriggerKind::poll:
+      return "poll";
+    case TriggerKind::signal:
+      return "signal";
+    case TriggerKind::webhook:
+      return "webhook";
+    case TriggerKind::api:
+      return "api";
   }
   return "?";
 }
@@ -30,7 +35,8 @@ TriggerQueue::Wait TriggerQueue::wait_for(std::chrono::milliseconds timeout) {
     w.what = Wait::What::closed;
   } else if (!pending_.empty()) {
     w.what = Wait::What::triggered;
-    w.triggers.assign(std::make_move_iterator(pending_.begin()), std::make_move_iterator(pending_.end()));
+    w.triggers.assign(std::make_move_iterator(pending_.begin()),
+                      std::make_move_iterator(pending_.end()));
     pending_.clear();
   }
   return w;

@@ -2,8 +2,8 @@
 #include "resolver/engine.h"
 
 #include <gtest/gtest.h>
-#include <sys/socket.h>
 #include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "resolver/zone/zone_builder.h"
@@ -15,7 +15,9 @@ namespace {
 std::shared_ptr<const zone::ZoneSet> one_zone(const std::string& origin, const std::string& www) {
   zone::ZoneFileOptions opts;
   opts.origin = wire::Name::must(origin);
-  auto parsed = zone::parse_zone_file("$TTL 300\n@ SOA ns hm 1 3600 600 86400 300\n@ NS ns\nns A 192.0.2.1\nwww A " + www + "\n", opts);
+  auto parsed = zone::parse_zone_file(
+      "$TTL 300\n@ SOA ns hm 1 3600 600 86400 300\n@ NS ns\nns A 192.0.2.1\nwww A " + www + "\n",
+      opts);
   EXPECT_TRUE(parsed.ok());
   zone::ZoneBuilder b(opts.origin);
   for (const auto& r : parsed.records) b.add(r.rr);

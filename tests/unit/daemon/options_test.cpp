@@ -66,7 +66,8 @@ TEST(Options, ErrorsNameTheFlagAndWhatWasExpected) {
       {{"--repo", "/r", "--state-dir", "/s", "--zone", "a.zone"}, "cannot be combined with --zone"},
       {{"--branch", "main", "--zone", "a.zone"}, "--branch needs --repo"},
       {{"--state-dir", "/s"}, "--state-dir needs --repo"},
-      {{"--repo", "/r", "--state-dir", "/s", "--poll", "soon"}, "--poll 'soon': expected a duration"},
+      {{"--repo", "/r", "--state-dir", "/s", "--poll", "soon"},
+       "--poll 'soon': expected a duration"},
       {{"--repo", "/r", "--state-dir", "/s", "--poll", "30d"}, "expected a duration"},
       {{"--repo", "/r", "--state-dir", "/s", "--poll", "9999h"}, "at most a week"},
       {{"--repo"}, "--repo needs a value: PATH or URL"},
@@ -81,9 +82,9 @@ TEST(Options, ErrorsNameTheFlagAndWhatWasExpected) {
 }
 
 TEST(Options, RepositoryMode) {
-  auto o = parse({"--repo", "file:///srv/dns.git", "--branch=prod", "--path", "dns", "--state-dir", "/var/lib/gitns",
-                  "--poll", "5m", "--git-token-env", "TOKEN", "--ssh-key", "/k", "--ssh-known-hosts", "/kh",
-                  "--git-username", "bot", "--git-token-file", "/t"});
+  auto o = parse({"--repo", "file:///srv/dns.git", "--branch=prod", "--path", "dns", "--state-dir",
+                  "/var/lib/gitns", "--poll", "5m", "--git-token-env", "TOKEN", "--ssh-key", "/k",
+                  "--ssh-known-hosts", "/kh", "--git-username", "bot", "--git-token-file", "/t"});
   ASSERT_TRUE(o.ok()) << o.error().to_string();
   EXPECT_EQ(o->repo.url, "file:///srv/dns.git");
   EXPECT_EQ(o->repo.branch, "prod");
@@ -114,10 +115,10 @@ TEST(Options, Durations) {
 
 TEST(Options, UsageMentionsEveryFlag) {
   std::string u = usage();
-  for (const char* flag : {"--zone FILE", "--zone ORIGIN=FILE", "--zone-dir", "--listen", "--threads",
-                           "--help", "--version", "SIGHUP", "--repo", "--branch", "--path", "--state-dir",
-                           "--poll", "--git-username", "--git-token-file", "--git-token-env", "--ssh-key",
-                           "--ssh-known-hosts"})
+  for (const char* flag :
+       {"--zone FILE", "--zone ORIGIN=FILE", "--zone-dir", "--listen", "--threads", "--help",
+        "--version", "SIGHUP", "--repo", "--branch", "--path", "--state-dir", "--poll",
+        "--git-username", "--git-token-file", "--git-token-env", "--ssh-key", "--ssh-known-hosts"})
     EXPECT_NE(u.find(flag), std::string::npos) << flag;
 }
 

@@ -121,8 +121,9 @@ TEST_F(ZoneServiceTest, ReloadPublishesNewDataAndAFailedReloadKeepsTheOld) {
 }
 
 TEST_F(ZoneServiceTest, EveryErrorOfEveryFileIsReported) {
-  write("$TTL 300\n@ SOA ns hm 1 3600 600 86400 300\n@ NS ns\nns A 192.0.2.1\n"
-        "a A 1.2.3.999\nb AAAA zz::1\n");
+  write(
+      "$TTL 300\n@ SOA ns hm 1 3600 600 86400 300\n@ NS ns\nns A 192.0.2.1\n"
+      "a A 1.2.3.999\nb AAAA zz::1\n");
   auto more = sources();
   more.push_back({"missing.test.", (dir_ / "missing.test.zone").string()});
   engine::Engine engine(config(1));

@@ -19,7 +19,8 @@ struct Fixture {
   FileReader reader() {
     return [this](const std::string& path) -> base::Result<std::string> {
       auto it = files.find(path);
-      if (it == files.end()) return base::fail(base::Errc::not_found, path + " is not in the commit");
+      if (it == files.end())
+        return base::fail(base::Errc::not_found, path + " is not in the commit");
       return it->second;
     };
   }
@@ -47,9 +48,10 @@ constexpr const char* kFile =
 
 TEST(Desired, ManifestOnlyZone) {
   Fixture f;
-  const auto& m = f.load("z.yaml", zone_yaml("example.com", "  nameservers: [ns1]\n  records:\n"
-                                                            "    ns1: [{type: A, value: 192.0.2.53}]\n"
-                                                            "    www: [{type: A, value: 192.0.2.80}]\n"));
+  const auto& m = f.load("z.yaml", zone_yaml("example.com",
+                                             "  nameservers: [ns1]\n  records:\n"
+                                             "    ns1: [{type: A, value: 192.0.2.53}]\n"
+                                             "    www: [{type: A, value: 192.0.2.80}]\n"));
   DesiredZone d = build_desired_zone(m, f.reader(), std::nullopt);
   ASSERT_TRUE(d.ok()) << ::testing::PrintToString(lines(d.errors));
   EXPECT_EQ(d.zone->serial(), 1u);
@@ -70,8 +72,10 @@ TEST(Desired, ZoneFileMergesWithManifestRecordsAndIncludes) {
   Fixture f;
   f.files["zones/example.net.zone"] = kFile;
   f.files["zones/more.zone"] = "mail A 203.0.113.25\n";
-  const auto& m = f.load("zones/n.yaml", zone_yaml("example.net", "  zoneFile: zones/example.net.zone\n  records:\n"
-                                                                  "    api: [{type: AAAA, value: \"2001:db8::1\"}]\n"));
+  const auto& m =
+      f.load("zones/n.yaml", zone_yaml("example.net",
+                                       "  zoneFile: zones/example.net.zone\n  records:\n"
+                                       "    api: [{type: AAAA, value: \"2001:db8::1\"}]\n"));
   DesiredZone d = build_desired_zone(m, f.reader(), std::nullopt);
   ASSERT_TRUE(d.ok()) << ::testing::PrintToString(lines(d.errors));
   EXPECT_EQ(d.file_serial, 2024010101u);
@@ -87,7 +91,8 @@ TEST(Desired, ZoneFileMergesWithManifestRecordsAndIncludes) {
 
 TEST(Desired, AutoSerialOnAServedZoneFileZone) {
   Fixture f;
-  f.files["z.zone"] = "@ 600 SOA ns1 hostmaster 5 3600 600 1209600 300\n@ 600 NS ns1\nns1 600 A 203.0.113.53\n";
+  f.files["z.zone"] =
+      "@ 600 SOA ns1 hostmaster 5 3600 600 1209600 300\n@ 600 NS ns1\nns1 600 A 203.0.113.53\n";
   const auto& m = f.load("n.yaml", zone_yaml("example.net", "  zoneFile: z.zone\n"));
   DesiredZone d = build_desired_zone(m, f.reader(), 9u);
   ASSERT_TRUE(d.ok());
@@ -96,7 +101,8 @@ TEST(Desired, AutoSerialOnAServedZoneFileZone) {
 
 TEST(Desired, ExplicitSerialOverridesTheFile) {
   Fixture f;
-  f.files["z.zone"] = "@ 600 SOA ns1 hostmaster 5 3600 600 1209600 300\n@ 600 NS ns1\nns1 600 A 203.0.113.53\n";
+  f.files["z.zone"] =
+      "@ 600 SOA ns1 hostmaster 5 3600 600 1209600 300\n@ 600 NS ns1\nns1 600 A 203.0.113.53\n";
   const auto& m = f.load("n.yaml", zone_yaml("example.net", "  zoneFile: z.zone\n  serial: 77\n"));
   DesiredZone d = build_desired_zone(m, f.reader(), std::nullopt);
   ASSERT_TRUE(d.ok());
@@ -107,25 +113,30 @@ TEST(Desired, AnRRsetInBothPlacesIsAnErrorNamingBoth) {
   Fixture f;
   f.files["zones/example.net.zone"] = kFile;
   f.files["zones/more.zone"] = "";
-  const auto& m = f.load("zones/n.yaml", zone_yaml("example.net", "  zoneFile: zones/example.net.zone\n"
-                                                                  "  nameservers: [ns1]\n  records:\n"
-                                                                  "    www: [{type: A, value: 192.0.2.1}]\n"));
+  const auto& m = f.load("zones/n.yaml", zone_yaml("example.net",
+                                                   "  zoneFile: zones/example.net.zone\n"
+                                                   "  nameservers: [ns1]\n  records:\n"
+                                                   "    www: [{type: A, value: 192.0.2.1}]\n"));
   DesiredOptions opt;
   opt.display_path = [](const std::string& p) { return "dns/" + p; };
   DesiredZone d = build_desired_zone(m, f.reader(), std::nullopt, opt);
   ASSERT_FALSE(d.ok());
   auto e = lines(d.errors);
   ASSERT_EQ(e.size(), 2u) << ::testing::PrintToString(e);
-  EXPECT_EQ(e[0], "dns/zones/example.net.zone:3:1: example.net. NS is defined both here and in dns/zones/n.yaml:7:17 "
-                  "(spec.nameservers); each RRset must come from either the zoneFile or the manifest");
-  EXPECT_NE(e[1].find("dns/zones/example.net.zone:5:1: www.example.net. A is defined both here and in dns/zones/n.yaml:9:28"),
+  EXPECT_EQ(e[0],
+            "dns/zones/example.net.zone:3:1: example.net. NS is defined both here and in "
+            "dns/zones/n.yaml:7:17 "
+            "(spec.nameservers); each RRset must come from either the zoneFile or the manifest");
+  EXPECT_NE(e[1].find("dns/zones/example.net.zone:5:1: www.example.net. A is defined both here and "
+                      "in dns/zones/n.yaml:9:28"),
             std::string::npos)
       << e[1];
 }
 
 TEST(Desired, ZoneFileErrorsCarryTheirLocation) {
   Fixture f;
-  f.files["z.zone"] = "$TTL 600\n@ SOA ns1 hostmaster 1 3600 600 1209600 300\n@ NS ns1\nns1 A 203.0.113.999\n";
+  f.files["z.zone"] =
+      "$TTL 600\n@ SOA ns1 hostmaster 1 3600 600 1209600 300\n@ NS ns1\nns1 A 203.0.113.999\n";
   const auto& m = f.load("n.yaml", zone_yaml("example.net", "  zoneFile: z.zone\n"));
   DesiredZone d = build_desired_zone(m, f.reader(), std::nullopt);
   ASSERT_FALSE(d.ok());
@@ -141,19 +152,26 @@ TEST(Desired, MissingZoneFileIsAnErrorAtTheField) {
   ASSERT_FALSE(d.ok());
   auto e = lines(d.errors);
   ASSERT_EQ(e.size(), 1u);
-  EXPECT_EQ(e[0], "n.yaml:6:13: spec.zoneFile: cannot read zoneFile nope.zone: nope.zone is not in the commit");
+  EXPECT_EQ(
+      e[0],
+      "n.yaml:6:13: spec.zoneFile: cannot read zoneFile nope.zone: nope.zone is not in the commit");
 }
 
 TEST(Desired, ZoneChecksOnMergedDataPointAtTheManifestRecord) {
   Fixture f;
   // The file has www A; the manifest adds a CNAME at www: CNAME beside other data.
-  f.files["z.zone"] = "$TTL 600\n@ SOA ns1 hostmaster 1 3600 600 1209600 300\n@ NS ns1\nns1 A 203.0.113.53\nwww A 203.0.113.80\n";
-  const auto& m = f.load("n.yaml", zone_yaml("example.net", "  zoneFile: z.zone\n  records:\n"
-                                                            "    www: [{type: CNAME, value: ns1}]\n"));
+  f.files["z.zone"] =
+      "$TTL 600\n@ SOA ns1 hostmaster 1 3600 600 1209600 300\n@ NS ns1\nns1 A 203.0.113.53\nwww A "
+      "203.0.113.80\n";
+  const auto& m = f.load("n.yaml", zone_yaml("example.net",
+                                             "  zoneFile: z.zone\n  records:\n"
+                                             "    www: [{type: CNAME, value: ns1}]\n"));
   DesiredZone d = build_desired_zone(m, f.reader(), std::nullopt);
   ASSERT_FALSE(d.ok());
   bool found = false;
-  for (const auto& e : d.errors) found = found || (e.file == "n.yaml" && e.position.line == 8 && e.path == "spec.records.www[0].value");
+  for (const auto& e : d.errors)
+    found = found ||
+            (e.file == "n.yaml" && e.position.line == 8 && e.path == "spec.records.www[0].value");
   EXPECT_TRUE(found) << ::testing::PrintToString(lines(d.errors));
 }
 

@@ -13,13 +13,17 @@ using test::zone_text;
 // `n` A records a1..an.
 std::string hosts(size_t n, size_t first = 1) {
   std::string out;
-  for (size_t i = first; i < first + n; ++i) out += "a" + std::to_string(i) + " A 198.51.100." + std::to_string(i % 250) + "\n";
+  for (size_t i = first; i < first + n; ++i)
+    out += "a" + std::to_string(i) + " A 198.51.100." + std::to_string(i % 250) + "\n";
   return out;
 }
 
 TEST(Plan, CountsPairAdditionsAndRemovalsAsChanges) {
-  auto a = zone_from("example.com.", zone_text(1, "www A 192.0.2.1\nold A 192.0.2.2\nttl A 192.0.2.3\n"));
-  auto b = zone_from("example.com.", zone_text(2, "www A 192.0.2.9\nnew A 192.0.2.4\nnew AAAA 2001:db8::1\nttl 60 A 192.0.2.3\n"));
+  auto a = zone_from("example.com.",
+                     zone_text(1, "www A 192.0.2.1\nold A 192.0.2.2\nttl A 192.0.2.3\n"));
+  auto b = zone_from(
+      "example.com.",
+      zone_text(2, "www A 192.0.2.9\nnew A 192.0.2.4\nnew AAAA 2001:db8::1\nttl 60 A 192.0.2.3\n"));
   RecordCounts c = count_changes(zone::diff(*a, *b));
   EXPECT_EQ(c.changed, 2u);  // www value, ttl TTL (the SOA serial is not counted)
   EXPECT_EQ(c.added, 2u);    // new A, new AAAA
@@ -32,8 +36,10 @@ TEST(Plan, SerialOnlyDiffIsRecognised) {
   auto c = zone_from("example.com.", zone_text(2, "www A 192.0.2.2\n"));
   EXPECT_TRUE(is_serial_only(zone::diff(*a, *b)));
   EXPECT_FALSE(is_serial_only(zone::diff(*a, *c)));
-  auto refresh = zone_from("example.com.", "$TTL 300\n@ SOA ns1 hostmaster 2 7200 600 86400 300\n@ NS ns1\n@ NS ns2\n"
-                                           "ns1 A 192.0.2.50\nns2 A 192.0.2.54\nwww A 192.0.2.1\n");
+  auto refresh =
+      zone_from("example.com.",
+                "$TTL 300\n@ SOA ns1 hostmaster 2 7200 600 86400 300\n@ NS ns1\n@ NS ns2\n"
+                "ns1 A 192.0.2.50\nns2 A 192.0.2.54\nwww A 192.0.2.1\n");
   EXPECT_FALSE(is_serial_only(zone::diff(*a, *refresh)));  // refresh changed too
 }
 
@@ -98,8 +104,10 @@ TEST(Safety, MassDeleteOverThirtyPercentIsUnsafe) {
 TEST(Safety, ChangedRecordsAreNotDeletions) {
   auto applied = zone_from("example.com.", zone_text(1, hosts(16)));
   std::string moved;
-  for (int i = 1; i <= 16; ++i) moved += "a" + std::to_string(i) + " A 203.0.113." + std::to_string(i) + "\n";
-  auto p = plan_zone(applied, zone_from("example.com.", zone_text(2, moved)), {true, 0, std::nullopt, 1u});
+  for (int i = 1; i <= 16; ++i)
+    moved += "a" + std::to_string(i) + " A 203.0.113." + std::to_string(i) + "\n";
+  auto p = plan_zone(applied, zone_from("example.com.", zone_text(2, moved)),
+                     {true, 0, std::nullopt, 1u});
   ASSERT_TRUE(p.ok());
   EXPECT_EQ(p->counts.changed, 16u);
   EXPECT_TRUE(unsafe_reasons(*p, {}).empty());
@@ -120,15 +128,18 @@ TEST(Safety, ApexNsChangeAndZoneDeletionAreUnsafe) {
   ASSERT_TRUE(p.ok());
   auto why = unsafe_reasons(*p, {});
   ASSERT_EQ(why.size(), 1u);
-  EXPECT_NE(why[0].find("apex NS set from ns1.example.com., ns2.example.com. to ns1.example.com., ns3.example.com."),
+  EXPECT_NE(why[0].find("apex NS set from ns1.example.com., ns2.example.com. to ns1.example.com., "
+                        "ns3.example.com."),
             std::string::npos)
       << why[0];
   auto gone = unsafe_reasons(plan_removal(applied), {});
   ASSERT_EQ(gone.size(), 1u);
   EXPECT_NE(gone[0].find("deletes the zone"), std::string::npos);
   // An NS TTL change is not a change of the set.
-  auto ttl = zone_from("example.com.", "$TTL 300\n@ SOA ns1 hostmaster 2 3600 600 86400 300\n@ 60 NS ns1\n@ 60 NS ns2\n"
-                                       "ns1 A 192.0.2.50\nns2 A 192.0.2.54\nwww A 192.0.2.1\n");
+  auto ttl =
+      zone_from("example.com.",
+                "$TTL 300\n@ SOA ns1 hostmaster 2 3600 600 86400 300\n@ 60 NS ns1\n@ 60 NS ns2\n"
+                "ns1 A 192.0.2.50\nns2 A 192.0.2.54\nwww A 192.0.2.1\n");
   auto t = plan_zone(applied, ttl, {true, 0, std::nullopt, 1u});
   ASSERT_TRUE(t.ok());
   EXPECT_TRUE(unsafe_reasons(*t, {}).empty());

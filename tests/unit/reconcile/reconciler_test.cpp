@@ -19,19 +19,24 @@ using wire::Name;
 
 std::string hosts_yaml(size_t n) {
   std::string out;
-  for (size_t i = 1; i <= n; ++i) out += "    h" + std::to_string(i) + ": [{type: A, value: 198.51.100." + std::to_string(i) + "}]\n";
+  for (size_t i = 1; i <= n; ++i)
+    out += "    h" + std::to_string(i) + ": [{type: A, value: 198.51.100." + std::to_string(i) +
+           "}]\n";
   return out;
 }
 
 // example.com with n host records (n + 4 records in all: SOA, NS, ns1 A).
-std::string com(size_t n, const std::string& extra_spec = "", const std::string& metadata_extra = "") {
+std::string com(size_t n, const std::string& extra_spec = "",
+                const std::string& metadata_extra = "") {
   return "apiVersion: gitns.io/v1\nkind: Zone\nmetadata:\n  name: example.com\n" + metadata_extra +
-         "spec:\n  nameservers: [ns1]\n" + extra_spec + "  records:\n    ns1: [{type: A, value: 192.0.2.53}]\n" +
-         hosts_yaml(n);
+         "spec:\n  nameservers: [ns1]\n" + extra_spec +
+         "  records:\n    ns1: [{type: A, value: 192.0.2.53}]\n" + hosts_yaml(n);
 }
 
 std::string org(const std::string& www = "192.0.2.80") {
-  return zone_yaml("example.org", "  nameservers: [ns.example.com.]\n  records:\n    www: [{type: A, value: " + www + "}]\n");
+  return zone_yaml(
+      "example.org",
+      "  nameservers: [ns.example.com.]\n  records:\n    www: [{type: A, value: " + www + "}]\n");
 }
 
 // Records as sorted presentation lines (RRset order inside a node may differ after a
@@ -39,8 +44,8 @@ std::string org(const std::string& www = "192.0.2.80") {
 std::vector<std::string> texts(const std::vector<wire::RR>& rrs) {
   std::vector<std::string> out;
   for (const wire::RR& rr : rrs)
-    out.push_back(rr.owner.to_text() + " " + std::to_string(rr.ttl) + " " + wire::type_to_text(rr.type) + " " +
-                  wire::rdata_to_text(rr.type, rr.rdata));
+    out.push_back(rr.owner.to_text() + " " + std::to_string(rr.ttl) + " " +
+                  wire::type_to_text(rr.type) + " " + wire::rdata_to_text(rr.type, rr.rdata));
   std::sort(out.begin(), out.end());
   return out;
 }
@@ -60,8 +65,10 @@ class ReconcilerTest : public ::testing::Test {
     ReconcilerConfig config;
     config.status_path = dir_.sub("status.json");
     rec_ = std::make_unique<Reconciler>(
-        src_, *store_, [this](std::shared_ptr<const zone::ZoneSet> set) { published_.push_back(std::move(set)); },
-        config, [this](LogLevel, std::string_view msg, const LogFields& fields) {
+        src_, *store_,
+        [this](std::shared_ptr<const zone::ZoneSet> set) { published_.push_back(std::move(set)); },
+        config,
+        [this](LogLevel, std::string_view msg, const LogFields& fields) {
           std::string line(msg);
           for (const auto& [k, v] : fields) line += " " + k + "=" + v;
           log_.push_back(line);
@@ -81,7 +88,8 @@ class ReconcilerTest : public ::testing::Test {
     return nlohmann::json::parse(s.str());
   }
 
-  const ObjectStatus* object(const StatusDocument& d, const std::string& kind, const std::string& name) {
+  const ObjectStatus* object(const StatusDocument& d, const std::string& kind,
+                             const std::string& name) {
     const ObjectStatus* o = d.find(kind, name);
     EXPECT_NE(o, nullptr) << kind << "/" << name;
     return o;
@@ -127,7 +135,8 @@ TEST_F(ReconcilerTest, AppliesAValidRevisionInOnePublish) {
   ASSERT_EQ(d.history.size(), 1u);
   EXPECT_EQ(d.history[0].result, ReconcileResult::applied);
   // Log lines carry the reconcile id.
-  for (const std::string& line : log_) EXPECT_NE(line.find("rid=" + o.record.id), std::string::npos) << line;
+  for (const std::string& line : log_)
+    EXPECT_NE(line.find("rid=" + o.record.id), std::string::npos) << line;
 }
 
 TEST_F(ReconcilerTest, InvalidRevisionAppliesNothingAndReportsEveryError) {
@@ -136,13 +145,17 @@ TEST_F(ReconcilerTest, InvalidRevisionAppliesNothingAndReportsEveryError) {
   ASSERT_EQ(run().result(), ReconcileResult::applied);
   size_t publishes = published_.size();
   // One schema error, one record error in another file, and a valid change beside them.
-  std::string c2 = src_.commit({{"com.yaml", com(3, "  ttl: abc\n")}, {"org.yaml", org("300.1.1.1")},
-                                {"new.yaml", zone_yaml("example.net", "  nameservers: [ns.example.com.]\n")}});
+  std::string c2 =
+      src_.commit({{"com.yaml", com(3, "  ttl: abc\n")},
+                   {"org.yaml", org("300.1.1.1")},
+                   {"new.yaml", zone_yaml("example.net", "  nameservers: [ns.example.com.]\n")}});
   ReconcileOutcome o = run();
   EXPECT_EQ(o.result(), ReconcileResult::invalid);
   ASSERT_EQ(o.errors.size(), 2u) << ::testing::PrintToString(o.errors);
   EXPECT_EQ(o.errors[0], "com.yaml:7:8: spec.ttl: expected integer >= 0, got \"abc\"");
-  EXPECT_NE(o.errors[1].find("org.yaml:8:28: spec.records.www[0].value: invalid A value \"300.1.1.1\""), std::string::npos)
+  EXPECT_NE(
+      o.errors[1].find("org.yaml:8:28: spec.records.www[0].value: invalid A value \"300.1.1.1\""),
+      std::string::npos)
       << o.errors[1];
   EXPECT_EQ(published_.size(), publishes);  // nothing published
   EXPECT_EQ(rec_->served()->size(), 2u);    // example.net not added
@@ -151,7 +164,8 @@ TEST_F(ReconcilerTest, InvalidRevisionAppliesNothingAndReportsEveryError) {
   StatusDocument d = rec_->status();
   EXPECT_EQ(d.source.last_applied_revision, c1);
   EXPECT_EQ(d.source.last_attempted_revision, c2);
-  EXPECT_EQ(condition(&*std::find_if(d.objects.begin(), d.objects.end(), [](auto& x) { return x.name == "example.org."; }),
+  EXPECT_EQ(condition(&*std::find_if(d.objects.begin(), d.objects.end(),
+                                     [](auto& x) { return x.name == "example.org."; }),
                       kStalled),
             "True/InvalidManifest");
   EXPECT_EQ(condition(object(d, "Zone", "example.net."), kReady), "False/RevisionNotApplied");
@@ -163,7 +177,8 @@ TEST_F(ReconcilerTest, InvalidRevisionAppliesNothingAndReportsEveryError) {
   EXPECT_EQ(com_status->served_serial, 1u);
 
   // Fixing it applies everything in one go.
-  src_.commit({{"com.yaml", com(3)}, {"org.yaml", org("192.0.2.81")},
+  src_.commit({{"com.yaml", com(3)},
+               {"org.yaml", org("192.0.2.81")},
                {"new.yaml", zone_yaml("example.net", "  nameservers: [ns.example.com.]\n")}});
   ReconcileOutcome fixed = run();
   EXPECT_EQ(fixed.result(), ReconcileResult::applied);
@@ -250,7 +265,10 @@ TEST_F(ReconcilerTest, ExplicitSerialGoingBackwardsIsAnErrorAtTheField) {
   ReconcileOutcome o = run();
   EXPECT_EQ(o.result(), ReconcileResult::invalid);
   ASSERT_EQ(o.errors.size(), 1u);
-  EXPECT_EQ(o.errors[0].rfind("com.yaml:7:11: spec.serial: spec.serial 9 goes backwards from the served serial 10", 0), 0u)
+  EXPECT_EQ(
+      o.errors[0].rfind(
+          "com.yaml:7:11: spec.serial: spec.serial 9 goes backwards from the served serial 10", 0),
+      0u)
       << o.errors[0];
   src_.commit({{"com.yaml", com(4, "  serial: 11\n")}});
   EXPECT_EQ(run().result(), ReconcileResult::applied);
@@ -266,14 +284,17 @@ TEST_F(ReconcilerTest, MassDeleteIsHeldUntilATrailerAllowsIt) {
   ReconcileOutcome held = run();
   EXPECT_EQ(held.result(), ReconcileResult::held);
   ASSERT_EQ(held.held.size(), 1u);
-  EXPECT_NE(held.held[0].find("example.com.: deletes 10 of 20 records (50%"), std::string::npos) << held.held[0];
+  EXPECT_NE(held.held[0].find("example.com.: deletes 10 of 20 records (50%"), std::string::npos)
+      << held.held[0];
   EXPECT_EQ(published_.size(), publishes);
   EXPECT_EQ(served("example.com.")->record_count(), 20u);
-  EXPECT_EQ(served("example.org.")->serial(), 1u);  // the safe zone waits too: one commit, one transaction
+  EXPECT_EQ(served("example.org.")->serial(),
+            1u);  // the safe zone waits too: one commit, one transaction
 
   StatusDocument d = rec_->status();
   EXPECT_EQ(condition(object(d, "Zone", "example.com."), kStalled), "True/UnsafePlan");
-  EXPECT_NE(object(d, "Zone", "example.com.")->last_error.find("Gitns-Allow-Unsafe: example.com."), std::string::npos);
+  EXPECT_NE(object(d, "Zone", "example.com.")->last_error.find("Gitns-Allow-Unsafe: example.com."),
+            std::string::npos);
   EXPECT_EQ(condition(object(d, "Zone", "example.org."), kReady), "False/RevisionHeld");
   const Condition* ready = find_condition(d.source.conditions, kReady);
   ASSERT_NE(ready, nullptr);
@@ -310,12 +331,15 @@ TEST_F(ReconcilerTest, ApexNsChangeIsHeld) {
   ASSERT_TRUE(rec_->restore().ok());
   src_.commit({{"org.yaml", org()}});
   ASSERT_EQ(run().result(), ReconcileResult::applied);
-  src_.commit({{"org.yaml", zone_yaml("example.org", "  nameservers: [ns.example.net.]\n  records:\n"
-                                                     "    www: [{type: A, value: 192.0.2.80}]\n")}});
+  src_.commit({{"org.yaml", zone_yaml("example.org",
+                                      "  nameservers: [ns.example.net.]\n  records:\n"
+                                      "    www: [{type: A, value: 192.0.2.80}]\n")}});
   ReconcileOutcome o = run();
   EXPECT_EQ(o.result(), ReconcileResult::held);
   ASSERT_EQ(o.held.size(), 1u);
-  EXPECT_NE(o.held[0].find("apex NS set from ns.example.com. to ns.example.net."), std::string::npos) << o.held[0];
+  EXPECT_NE(o.held[0].find("apex NS set from ns.example.com. to ns.example.net."),
+            std::string::npos)
+      << o.held[0];
 }
 
 TEST_F(ReconcilerTest, ZoneRemovalIsHeldThenAllowedByTrailer) {
@@ -330,7 +354,8 @@ TEST_F(ReconcilerTest, ZoneRemovalIsHeldThenAllowedByTrailer) {
   ASSERT_NE(served("example.org."), nullptr);
   StatusDocument d = rec_->status();
   EXPECT_EQ(condition(object(d, "Zone", "example.org."), kStalled), "True/UnsafePlan");
-  EXPECT_NE(object(d, "Zone", "example.org.")->last_error.find("its manifest is gone"), std::string::npos);
+  EXPECT_NE(object(d, "Zone", "example.org.")->last_error.find("its manifest is gone"),
+            std::string::npos);
 
   src_.commit(src_.files(), {"example.org."});
   ReconcileOutcome allowed = run();
@@ -393,8 +418,11 @@ TEST_F(ReconcilerTest, SerialsNeverGoBackAcrossAForcePushOrARestart) {
 TEST_F(ReconcilerTest, ZoneFileChangeRebuildsAZoneWhoseManifestDidNotChange) {
   ASSERT_TRUE(rec_->restore().ok());
   std::string manifest = zone_yaml("example.net", "  zoneFile: zones/net.zone\n");
-  std::string file = "$TTL 300\n@ SOA ns1 hm 100 3600 600 86400 300\n@ NS ns1\nns1 A 192.0.2.1\n$INCLUDE inc.zone\n";
-  src_.commit({{"net.yaml", manifest}, {"zones/net.zone", file}, {"zones/inc.zone", "www A 192.0.2.2\n"}});
+  std::string file =
+      "$TTL 300\n@ SOA ns1 hm 100 3600 600 86400 300\n@ NS ns1\nns1 A 192.0.2.1\n$INCLUDE "
+      "inc.zone\n";
+  src_.commit(
+      {{"net.yaml", manifest}, {"zones/net.zone", file}, {"zones/inc.zone", "www A 192.0.2.2\n"}});
   ASSERT_EQ(run().result(), ReconcileResult::applied);
   EXPECT_EQ(served("example.net.")->serial(), 100u);
   EXPECT_EQ(run().zones_reused, 1u);
@@ -408,15 +436,19 @@ TEST_F(ReconcilerTest, ZoneFileChangeRebuildsAZoneWhoseManifestDidNotChange) {
   EXPECT_EQ(served("example.net.")->serial(), 101u);
   auto www = served("example.net.")->find(Name::must("www.example.net."), wire::rrtype::A);
   ASSERT_FALSE(www.empty());
-  EXPECT_EQ(wire::rdata_to_text(wire::rrtype::A, wire::Rdata{{www.front().begin(), www.front().end()}}), "192.0.2.3");
+  EXPECT_EQ(
+      wire::rdata_to_text(wire::rrtype::A, wire::Rdata{{www.front().begin(), www.front().end()}}),
+      "192.0.2.3");
 }
 
 TEST_F(ReconcilerTest, AMissingSecretStallsTheKeyOnly) {
   ASSERT_TRUE(rec_->restore().ok());
   ::unsetenv("GITNS_TEST_ABSENT_SECRET");
-  src_.commit({{"com.yaml", com(1)},
-               {"key.yaml", "apiVersion: gitns.io/v1\nkind: TsigKey\nmetadata:\n  name: xfr.example.com\nspec:\n"
-                            "  algorithm: hmac-sha256\n  secretRef: {env: GITNS_TEST_ABSENT_SECRET}\n"}});
+  src_.commit(
+      {{"com.yaml", com(1)},
+       {"key.yaml",
+        "apiVersion: gitns.io/v1\nkind: TsigKey\nmetadata:\n  name: xfr.example.com\nspec:\n"
+        "  algorithm: hmac-sha256\n  secretRef: {env: GITNS_TEST_ABSENT_SECRET}\n"}});
   ReconcileOutcome o = run();
   EXPECT_EQ(o.result(), ReconcileResult::applied);
   StatusDocument d = rec_->status();

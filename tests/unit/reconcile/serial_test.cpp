@@ -31,9 +31,7 @@ TEST(Serial, AutoIncreasesFromTheAppliedAndFollowsABumpedFile) {
   EXPECT_EQ(candidate_serial({true, 0, std::nullopt, 4294967295u}), 0u);  // RFC 1982 wrap
 }
 
-TEST(Serial, ExplicitIsUsedAsWritten) {
-  EXPECT_EQ(candidate_serial({false, 42, 99u, 7u}), 42u);
-}
+TEST(Serial, ExplicitIsUsedAsWritten) { EXPECT_EQ(candidate_serial({false, 42, 99u, 7u}), 42u); }
 
 TEST(Serial, AutoChangesOnlyWithContent) {
   SerialInput in{true, 0, std::nullopt, 7u};

@@ -4,8 +4,8 @@
 
 #include <filesystem>
 #include <fstream>
-#include <thread>
 #include <sstream>
+#include <thread>
 
 #include "controller/reconcile/trigger.h"
 #include "tests/unit/reconcile/test_util.h"
@@ -66,7 +66,8 @@ TEST(Status, DocumentRoundTripsThroughJson) {
   EXPECT_EQ(back.history[0].duration_ms, 17);
   // Unknown or damaged input gives defaults, not a crash.
   EXPECT_TRUE(StatusDocument::from_json(nlohmann::json::parse("[1,2]")).objects.empty());
-  EXPECT_TRUE(StatusDocument::from_json(nlohmann::json::parse("{\"objects\": [3, {\"kind\": 5}]}")).objects.size() == 1);
+  EXPECT_TRUE(StatusDocument::from_json(nlohmann::json::parse("{\"objects\": [3, {\"kind\": 5}]}"))
+                  .objects.size() == 1);
 }
 
 TEST(Status, AtomicWriteReplacesTheFile) {

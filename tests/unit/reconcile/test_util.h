@@ -37,7 +37,8 @@ class TempDir {
   std::string path_;
 };
 
-inline std::shared_ptr<const zone::Zone> zone_from(const std::string& origin, const std::string& text) {
+inline std::shared_ptr<const zone::Zone> zone_from(const std::string& origin,
+                                                   const std::string& text) {
   zone::ZoneFileOptions opts;
   opts.origin = wire::Name::must(origin);
   zone::ZoneFileResult parsed = zone::parse_zone_file(text, opts);
@@ -50,8 +51,10 @@ inline std::shared_ptr<const zone::Zone> zone_from(const std::string& origin, co
 }
 
 // "$TTL 300\n@ SOA ... SERIAL ...\n@ NS ns1\n@ NS ns2\nns1 A ...\nns2 A ...\n" + extra
-inline std::string zone_text(uint32_t serial, const std::string& extra = "", const std::string& ns = "ns1 ns2") {
-  std::string t = "$TTL 300\n@ SOA ns1 hostmaster " + std::to_string(serial) + " 3600 600 86400 300\n";
+inline std::string zone_text(uint32_t serial, const std::string& extra = "",
+                             const std::string& ns = "ns1 ns2") {
+  std::string t =
+      "$TTL 300\n@ SOA ns1 hostmaster " + std::to_string(serial) + " 3600 600 86400 300\n";
   size_t i = 0;
   while (i < ns.size()) {
     size_t end = ns.find(' ', i);
@@ -74,7 +77,8 @@ class MemorySource final : public RevisionSource {
   };
 
   // Adds a commit on top of the tip and makes it the tip; returns its id.
-  std::string commit(std::map<std::string, std::string> files, std::vector<std::string> allow_unsafe = {}) {
+  std::string commit(std::map<std::string, std::string> files,
+                     std::vector<std::string> allow_unsafe = {}) {
     Commit c;
     c.id = "c" + std::to_string(commits_.size() + 1) + std::string(38, '0');
     c.parent = tip_;
@@ -85,7 +89,9 @@ class MemorySource final : public RevisionSource {
     return c.id;
   }
   // The files of the tip, for edits.
-  std::map<std::string, std::string> files() const { return tip_.empty() ? std::map<std::string, std::string>{} : commits_.at(tip_).files; }
+  std::map<std::string, std::string> files() const {
+    return tip_.empty() ? std::map<std::string, std::string>{} : commits_.at(tip_).files;
+  }
   const std::string& tip() const { return tip_; }
   void set_tip(const std::string& id) { tip_ = id; }  // a force-push
   void fail_fetch(bool fail) { fail_fetch_ = fail; }
@@ -120,7 +126,8 @@ class MemorySource final : public RevisionSource {
     ++file_reads_;
     GITNS_TRY(const Commit* c, find(revision));
     auto it = c->files.find(std::string(path));
-    if (it == c->files.end()) return base::fail(base::Errc::not_found, std::string(path) + " does not exist in the commit");
+    if (it == c->files.end())
+      return base::fail(base::Errc::not_found, std::string(path) + " does not exist in the commit");
     return it->second;
   }
   base::Result<std::vector<std::string>> trailer_values(std::string_view from, std::string_view to,
@@ -140,7 +147,8 @@ class MemorySource final : public RevisionSource {
  private:
   base::Result<const Commit*> find(std::string_view id) const {
     auto it = commits_.find(std::string(id));
-    if (it == commits_.end()) return base::fail(base::Errc::not_found, "no commit " + std::string(id));
+    if (it == commits_.end())
+      return base::fail(base::Errc::not_found, "no commit " + std::string(id));
     return &it->second;
   }
 
