@@ -7,8 +7,6 @@ BUILD_DIR=${1:-build}
 shift || true
 args=(-DCMAKE_BUILD_TYPE=${CMAKE_BUILD_TYPE:-RelWithDebInfo})
 command -v ninja >/dev/null && args+=(-G Ninja)
-# Relative paths in ccache keys let clones in other folders (CI) share the cache.
-export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$PWD}"
 command -v ccache >/dev/null && args+=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 command -v ld.lld >/dev/null && args+=(-DCMAKE_EXE_LINKER_FLAGS=-fuse-ld=lld)
 cmake -S . -B "$BUILD_DIR" "${args[@]}" "$@"
