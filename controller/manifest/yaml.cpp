@@ -139,6 +139,18 @@ class JsonBuilder final : public YAML::EventHandler {
   JsonBuilder(const YamlLimits& limits, YamlParse& out) : limits_(limits), out_(out) {}
 
   void OnDocumentStart(const YAML::Mark& mark) override {
+    // yaml-cpp 0.7 can fail to consume a stray character (e.g. a line starting with
+    // ',', upstream issue #1040) and then yields empty documents at the same place
+    // forever, allocating each time. Documents must move forward through the text.
+    if (documents_ > 0 && mark.pos <= last_document_pos_) {
+      throw Abort{{{}, to_position(mark), {}, "YAML syntax error: unexpected character; the parser cannot "
+                                              "continue here"}};
+    }
+    if (++documents_ > limits_.max_documents) {
+      throw Abort{{{}, to_position(mark), {}, "more than " + std::to_string(limits_.max_documents) +
+                                              " documents in one file"}};
+    }
+    last_document_pos_ = mark.pos;
     doc_ = YamlDocument{};
     doc_.start = to_position(mark);
     stack_.clear();
@@ -403,6 +415,8 @@ class JsonBuilder final : public YAML::EventHandler {
   std::unordered_map<YAML::anchor_t, Anchored> anchors_;
   size_t alias_nodes_ = 0;
   bool has_root_ = false;
+  size_t documents_ = 0;
+  int last_document_pos_ = -1;
 };
 
 bool plain_identifier(std::string_view key) {

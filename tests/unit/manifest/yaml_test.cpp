@@ -274,3 +274,32 @@ TEST(YamlPaths, DescribeValue) {
 
 }  // namespace
 }  // namespace gitns::manifest
+
+namespace gitns::manifest {
+namespace {
+
+// yaml-cpp 0.7 yields empty documents at the same place forever on a stray ','
+// (upstream issue #1040), allocating each time: found by mutating the golden files,
+// it took a machine's memory. The parser must stop with an error instead.
+TEST(YamlSyntax, StrayCommaDoesNotLoopForever) {
+  for (const char* text : {",", ",,", "a: 1\n---\n, x\n", "# comment\n, continued\nkind: Zone\n"}) {
+    YamlParse p = parse_yaml(text);
+    ASSERT_EQ(p.errors.size(), 1u) << text;
+    EXPECT_EQ(p.errors[0].message, "YAML syntax error: unexpected character; the parser cannot continue here");
+  }
+  YamlParse p = parse_yaml("a: 1\n---\n, x\n");
+  EXPECT_EQ(p.errors[0].position, (Position{3, 1}));
+  EXPECT_EQ(p.documents.size(), 1u);
+}
+
+TEST(YamlLimitsTest, DocumentCount) {
+  YamlLimits few;
+  few.max_documents = 3;
+  YamlParse p = parse_yaml("a: 1\n---\nb: 2\n---\nc: 3\n---\nd: 4\n", few);
+  ASSERT_EQ(p.errors.size(), 1u);
+  EXPECT_EQ(p.errors[0].message, "more than 3 documents in one file");
+  EXPECT_EQ(p.documents.size(), 3u);
+}
+
+}  // namespace
+}  // namespace gitns::manifest
