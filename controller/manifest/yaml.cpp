@@ -143,6 +143,8 @@ class JsonBuilder final : public YAML::EventHandler {
     // ',', upstream issue #1040) and then yields empty documents at the same place
     // forever, allocating each time. Documents must move forward through the text.
     if (documents_ > 0 && mark.pos <= last_document_pos_) {
+      // The empty document yielded at this place before is the same junk.
+      if (!out_.documents.empty() && out_.documents.back().value.is_null()) out_.documents.pop_back();
       throw Abort{{{}, to_position(mark), {}, "YAML syntax error: unexpected character; the parser cannot "
                                               "continue here"}};
     }
