@@ -306,3 +306,42 @@ TEST(YamlLimitsTest, DocumentCount) {
 
 }  // namespace
 }  // namespace gitns::manifest
+
+namespace gitns::manifest {
+namespace {
+
+TEST(YamlSyntax, UnclosedQuoteIsAnErrorEvenBeforeAFinalNewline) {
+  YamlParse p = parse_yaml("a: 1\nb: \"oops\nc: 3\n");
+  ASSERT_EQ(p.errors.size(), 1u);
+  EXPECT_EQ(p.errors[0].position, (Position{2, 4}));
+  EXPECT_EQ(p.errors[0].path, "b");
+  EXPECT_EQ(p.errors[0].message, "YAML syntax error: the double-quoted string starting here is not closed");
+  YamlParse q = parse_yaml("'key: 1\n");
+  ASSERT_EQ(q.errors.size(), 1u);
+  EXPECT_NE(q.errors[0].message.find("single-quoted string"), std::string::npos);
+  // Escaped quotes inside closed strings are fine, and so are multi-line ones.
+  YamlParse ok = parse_yaml("a: \"x \\\" y\"\nb: 'it''s'\nc: \"two\n  lines\"\n");
+  ASSERT_TRUE(ok.errors.empty());
+  EXPECT_EQ(ok.documents.at(0).value["a"], "x \" y");
+  EXPECT_EQ(ok.documents[0].value["b"], "it's");
+  EXPECT_EQ(ok.documents[0].value["c"], "two lines");
+}
+
+}  // namespace
+}  // namespace gitns::manifest
+
+namespace gitns::manifest {
+namespace {
+
+TEST(YamlEncoding, Utf8ByteOrderMarkIsSkippedOtherEncodingsRejected) {
+  YamlParse bom = parse_yaml("\xEF\xBB\xBF" "a: \"x\"\n");
+  ASSERT_TRUE(bom.errors.empty());
+  EXPECT_EQ(bom.documents.at(0).value["a"], "x");
+  EXPECT_EQ(bom.documents[0].positions.find("/a").value, (Position{1, 4}));
+  YamlParse utf16 = parse_yaml(std::string("\xFF\xFE" "a\0:\0 \0" "1\0", 10));
+  ASSERT_EQ(utf16.errors.size(), 1u);
+  EXPECT_EQ(utf16.errors[0].message, "expected UTF-8 text (found a UTF-16/32 byte order mark or NUL bytes)");
+}
+
+}  // namespace
+}  // namespace gitns::manifest
