@@ -136,9 +136,24 @@ struct Abort {
 
 class JsonBuilder final : public YAML::EventHandler {
  public:
-  JsonBuilder(const YamlLimits& limits, YamlParse& out) : limits_(limits), out_(out) {}
+  JsonBuilder(std::string_view text, const YamlLimits& limits, YamlParse& out)
+      : text_(text), limits_(limits), out_(out) {}
 
   void OnDocumentStart(const YAML::Mark& mark) override {
+    // yaml-cpp 0.7 can fail to consume a stray character (e.g. a line starting with
+    // ',', upstream issue #1040) and then yields empty documents at the same place
+    // forever, allocating each time. Documents must move forward through the text.
+    if (documents_ > 0 && mark.pos <= last_document_pos_) {
+      // The empty document yielded at this place before is the same junk.
+      if (!out_.documents.empty() && out_.documents.back().value.is_null()) out_.documents.pop_back();
+      throw Abort{{{}, to_position(mark), {}, "YAML syntax error: unexpected character; the parser cannot "
+                                              "continue here"}};
+    }
+    if (++documents_ > limits_.max_documents) {
+      throw Abort{{{}, to_position(mark), {}, "more than " + std::to_string(limits_.max_documents) +
+                                              " documents in one file"}};
+    }
+    last_document_pos_ = mark.pos;
     doc_ = YamlDocument{};
     doc_.start = to_position(mark);
     stack_.clear();
@@ -187,6 +202,7 @@ class JsonBuilder final : public YAML::EventHandler {
 
   void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                 const std::string& value) override {
+    if (tag == "!") check_quote_closed(mark);
     if (expecting_key()) {
       if (tag != "?" && tag != "!" && tag != std::string(kCoreTag) + "str") {
         error(mark, "map key has tag " + short_tag(tag) + "; keys are strings");
@@ -213,6 +229,30 @@ class JsonBuilder final : public YAML::EventHandler {
   void OnMapEnd() override { end(); }
 
  private:
+  // yaml-cpp 0.7 ends a quoted scalar at the end of the input without complaint when
+  // the file ends with a newline ("a: \"oops\n" reads as "oops "), so one forgotten
+  // quote would swallow the rest of a file silently. Marks are byte offsets.
+  void check_quote_closed(const YAML::Mark& mark) {
+    if (mark.pos < 0 || static_cast<size_t>(mark.pos) >= text_.size()) return;
+    char q = text_[mark.pos];
+    if (q != '"' && q != '\'') return;
+    for (size_t i = mark.pos + 1; i < text_.size(); ++i) {
+      char c = text_[i];
+      if (q == '"' && c == '\\') {
+        ++i;
+      } else if (c == q) {
+        if (q == '\'' && i + 1 < text_.size() && text_[i + 1] == '\'') {
+          ++i;  // '' is an escaped quote
+          continue;
+        }
+        return;
+      }
+    }
+    throw Abort{{{}, to_position(mark), current_path(),
+                 std::string("YAML syntax error: the ") + (q == '"' ? "double" : "single") +
+                     "-quoted string starting here is not closed"}};
+  }
+
   struct Frame {
     json value;
     PositionMap::Key pointer = 0;  // hash of the JSON pointer
@@ -396,6 +436,7 @@ class JsonBuilder final : public YAML::EventHandler {
     }
   }
 
+  std::string_view text_;
   const YamlLimits& limits_;
   YamlParse& out_;
   YamlDocument doc_;
@@ -403,6 +444,8 @@ class JsonBuilder final : public YAML::EventHandler {
   std::unordered_map<YAML::anchor_t, Anchored> anchors_;
   size_t alias_nodes_ = 0;
   bool has_root_ = false;
+  size_t documents_ = 0;
+  int last_document_pos_ = -1;
 };
 
 bool plain_identifier(std::string_view key) {
@@ -634,8 +677,14 @@ YamlParse parse_yaml(std::string_view text, const YamlLimits& limits) {
                                           " bytes; the limit is " + std::to_string(limits.max_bytes)});
     return out;
   }
+  // Marks are offsets into what yaml-cpp decodes; keep that the text itself.
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  if (text.substr(0, 2) == "\xFE\xFF" || text.substr(0, 2) == "\xFF\xFE" || text.find('\0') != std::string_view::npos) {
+    out.errors.push_back({{}, {}, {}, "expected UTF-8 text (found a UTF-16/32 byte order mark or NUL bytes)"});
+    return out;
+  }
   std::istringstream in{std::string(text)};
-  JsonBuilder builder(limits, out);
+  JsonBuilder builder(text, limits, out);
   try {
     YAML::Parser parser(in);
     while (parser.HandleNextDocument(builder)) {

@@ -63,6 +63,7 @@ struct YamlLimits {
   size_t max_bytes = 64u << 20;        // input size
   size_t max_depth = 64;               // nesting of maps and lists
   size_t max_alias_nodes = 100'000;    // nodes copied by aliases, per file (billion laughs)
+  size_t max_documents = 100'000;      // "---" separated documents per file
 };
 
 struct YamlParse {

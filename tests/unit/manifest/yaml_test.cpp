@@ -274,3 +274,74 @@ TEST(YamlPaths, DescribeValue) {
 
 }  // namespace
 }  // namespace gitns::manifest
+
+namespace gitns::manifest {
+namespace {
+
+// yaml-cpp 0.7 yields empty documents at the same place forever on a stray ','
+// (upstream issue #1040), allocating each time: found by mutating the golden files,
+// it took a machine's memory. The parser must stop with an error instead.
+TEST(YamlSyntax, StrayCommaDoesNotLoopForever) {
+  for (const char* text : {",", ",,", "a: 1\n---\n, x\n", "# comment\n, continued\nkind: Zone\n"}) {
+    YamlParse p = parse_yaml(text);
+    ASSERT_EQ(p.errors.size(), 1u) << text;
+    EXPECT_EQ(p.errors[0].message, "YAML syntax error: unexpected character; the parser cannot continue here");
+  }
+  YamlParse p = parse_yaml("a: 1\n---\n, x\n");
+  EXPECT_EQ(p.errors[0].position, (Position{3, 1}));
+  // The document before is kept; nothing but empty documents comes from the bad part.
+  ASSERT_GE(p.documents.size(), 1u);
+  EXPECT_EQ(p.documents[0].value, nlohmann::json::parse(R"({"a": 1})"));
+  for (size_t i = 1; i < p.documents.size(); ++i) EXPECT_TRUE(p.documents[i].value.is_null());
+}
+
+TEST(YamlLimitsTest, DocumentCount) {
+  YamlLimits few;
+  few.max_documents = 3;
+  YamlParse p = parse_yaml("a: 1\n---\nb: 2\n---\nc: 3\n---\nd: 4\n", few);
+  ASSERT_EQ(p.errors.size(), 1u);
+  EXPECT_EQ(p.errors[0].message, "more than 3 documents in one file");
+  EXPECT_EQ(p.documents.size(), 3u);
+}
+
+}  // namespace
+}  // namespace gitns::manifest
+
+namespace gitns::manifest {
+namespace {
+
+TEST(YamlSyntax, UnclosedQuoteIsAnErrorEvenBeforeAFinalNewline) {
+  YamlParse p = parse_yaml("a: 1\nb: \"oops\nc: 3\n");
+  ASSERT_EQ(p.errors.size(), 1u);
+  EXPECT_EQ(p.errors[0].position, (Position{2, 4}));
+  EXPECT_EQ(p.errors[0].path, "b");
+  EXPECT_EQ(p.errors[0].message, "YAML syntax error: the double-quoted string starting here is not closed");
+  YamlParse q = parse_yaml("'key: 1\n");
+  ASSERT_EQ(q.errors.size(), 1u);
+  EXPECT_NE(q.errors[0].message.find("single-quoted string"), std::string::npos);
+  // Escaped quotes inside closed strings are fine, and so are multi-line ones.
+  YamlParse ok = parse_yaml("a: \"x \\\" y\"\nb: 'it''s'\nc: \"two\n  lines\"\n");
+  ASSERT_TRUE(ok.errors.empty());
+  EXPECT_EQ(ok.documents.at(0).value["a"], "x \" y");
+  EXPECT_EQ(ok.documents[0].value["b"], "it's");
+  EXPECT_EQ(ok.documents[0].value["c"], "two lines");
+}
+
+}  // namespace
+}  // namespace gitns::manifest
+
+namespace gitns::manifest {
+namespace {
+
+TEST(YamlEncoding, Utf8ByteOrderMarkIsSkippedOtherEncodingsRejected) {
+  YamlParse bom = parse_yaml("\xEF\xBB\xBF" "a: \"x\"\n");
+  ASSERT_TRUE(bom.errors.empty());
+  EXPECT_EQ(bom.documents.at(0).value["a"], "x");
+  EXPECT_EQ(bom.documents[0].positions.find("/a").value, (Position{1, 4}));
+  YamlParse utf16 = parse_yaml(std::string("\xFF\xFE" "a\0:\0 \0" "1\0", 10));
+  ASSERT_EQ(utf16.errors.size(), 1u);
+  EXPECT_EQ(utf16.errors[0].message, "expected UTF-8 text (found a UTF-16/32 byte order mark or NUL bytes)");
+}
+
+}  // namespace
+}  // namespace gitns::manifest
