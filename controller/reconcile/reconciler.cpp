@@ -105,7 +105,12 @@ ReconcileOutcome Reconciler::reconcile(const Trigger& trigger) {
   Attempt a;
   a.id = "rc-" + id_prefix_ + "-" + std::to_string(++sequence_);
   a.trigger = trigger;
-  auto fetched = source_.fetch();
+  base::Result<SourceRevision> fetched = base::fail(base::Errc::io, "not fetched");
+  try {
+    fetched = source_.fetch();
+  } catch (const std::exception& e) {
+    fetched = base::fail(base::Errc::io, std::string("fetch threw: ") + e.what());
+  }
   if (!fetched) {
     a.revision.id = fetched_revision_;
     log(LogLevel::error, "fetch failed", {{"rid", a.id}, {"error", fetched.error().to_string()}});
@@ -137,6 +142,7 @@ ReconcileOutcome Reconciler::run(Attempt& a) {
          {"revision", a.revision.id},
          {"trigger", std::string(to_string(a.trigger.kind))},
          {"subject", a.revision.subject}});
+    a.repeat = status().source.last_attempted_revision == a.revision.id;
     mark_reconciling(a);
     if (!load(a)) return finish(a, ReconcileResult::failed, a.outcome.record.message);
     a.ms.load = a.lap();
@@ -464,13 +470,18 @@ ReconcileOutcome Reconciler::finish(Attempt& a, ReconcileResult result, std::str
       std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - a.start).count();
   a.outcome.record = record;
 
-  for (const std::string& e : a.outcome.errors)
-    log(LogLevel::error, "manifest error", {{"rid", a.id}, {"error", e}});
-  for (const std::string& h : a.outcome.held)
-    log(LogLevel::warn, "plan held", {{"rid", a.id}, {"reason", h}});
-  for (const std::string& w : a.outcome.warnings)
-    log(LogLevel::warn, "warning", {{"rid", a.id}, {"warning", w}});
+  // Polls of a revision already attempted log the outcome line only, not every detail.
+  for (const std::string& e : a.outcome.errors) {
+    if (!a.repeat) log(LogLevel::error, "manifest error", {{"rid", a.id}, {"error", e}});
+  }
+  for (const std::string& h : a.outcome.held) {
+    if (!a.repeat) log(LogLevel::warn, "plan held", {{"rid", a.id}, {"reason", h}});
+  }
+  for (const std::string& w : a.outcome.warnings) {
+    if (!a.repeat) log(LogLevel::warn, "warning", {{"rid", a.id}, {"warning", w}});
+  }
   for (const PlannedZone& z : a.zones) {
+    if (a.repeat && !a.persisted) continue;
     if (!z.plan.changes() || result == ReconcileResult::invalid) continue;
     log(LogLevel::info, "zone plan",
         {{"rid", a.id},

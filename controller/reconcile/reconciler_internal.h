@@ -36,6 +36,7 @@ struct Reconciler::Attempt {
   std::vector<PlannedZone> zones;
   bool trailers_read = false;
   std::string trailer_problem;
+  bool repeat = false;     // the revision was attempted before: details are not logged again
   bool persisted = false;  // the apply (status and history entry included) is stored
   // Milliseconds per phase, for the "reconcile finished" line (where latency goes).
   struct Phases {
