@@ -284,6 +284,8 @@ class Suite:
             start = time.time()
             try:
                 fn(ctx)
+                ctx.cleanup()
+                ctx.check_sanitizers()
                 self.passed += 1
                 print(f"PASS {fn.__name__} ({time.time() - start:.1f}s)", flush=True)
             except Exception:
@@ -327,8 +329,16 @@ class Context:
         for d in self.daemons:
             try:
                 d.stop()
-            except Exception:
-                pass
+            except Exception as e:  # noqa: BLE001 - cleanup must go on
+                print(f"  cannot stop gitnsd on port {d.port}: {e!r}")
+
+    def check_sanitizers(self):
+        """A sanitizer build reports into the daemon's log: that fails the test."""
+        for d in self.daemons:
+            text = d.log_text()
+            for needle in ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:"):
+                if needle in text:
+                    raise AssertionError(f"{needle} in the log of gitnsd on port {d.port}")
 
 
 __all__ = [name for name in dir() if not name.startswith("_")] + ["random"]

@@ -387,7 +387,8 @@ TEST_F(ReconcilerTest, RestartServesTheStoredStateWithoutTheSource) {
   EXPECT_EQ(failed.result(), ReconcileResult::failed);
   EXPECT_NE(failed.record.message.find("remote unreachable"), std::string::npos);
   EXPECT_EQ(published_.size(), 1u);
-  const Condition* rec = find_condition(rec_->status().source.conditions, kReconciling);
+  StatusDocument after_failure = rec_->status();
+  const Condition* rec = find_condition(after_failure.source.conditions, kReconciling);
   ASSERT_NE(rec, nullptr);
   EXPECT_TRUE(rec->status);  // a retry is pending
 
