@@ -91,7 +91,8 @@ const char* count_name(int s) {
 }
 
 Failure located(int section, size_t index, const Error& e) {
-  return fail(e.code, std::string(section_name(section)) + " record " + std::to_string(index + 1) +
+  const char* kind = section == 0 ? "" : " record";
+  return fail(e.code, std::string(section_name(section)) + kind + " " + std::to_string(index + 1) +
                           ": " + e.message);
 }
 

@@ -25,7 +25,8 @@ struct Pkt {
   }
   // Uncompressed wire form of an absolute name.
   Pkt& name(std::string_view text) {
-    auto w = Name::must(text).wire();
+    Name n = Name::must(text);
+    auto w = n.wire();
     b.insert(b.end(), w.begin(), w.end());
     return *this;
   }
@@ -49,7 +50,8 @@ struct Pkt {
 };
 
 inline Bytes name_wire(std::string_view text) {
-  auto w = Name::must(text).wire();
+  Name n = Name::must(text);
+  auto w = n.wire();
   return Bytes(w.begin(), w.end());
 }
 

@@ -1,0 +1,108 @@
+#include "controller/daemon/zone_service.h"
+
+#include <string_view>
+
+#include "resolver/auth/answer.h"
+#include "resolver/wire/name.h"
+#include "resolver/zone/zone_builder.h"
+#include "resolver/zone/zone_set.h"
+#include "resolver/zone/zonefile.h"
+
+namespace gitns::daemon {
+namespace {
+
+// Multi-line messages (a file's parse errors) become one Error per line, so each is
+// logged on its own line.
+void add_errors(std::vector<base::Error>& out, const base::Error& e, const ZoneSource& source) {
+  std::string_view text = e.message;
+  std::string prefix = "zone " + source.origin + " (" + source.path + "): ";
+  while (!text.empty()) {
+    size_t nl = text.find('\n');
+    out.push_back({e.code, prefix + std::string(text.substr(0, nl))});
+    if (nl == std::string_view::npos) break;
+    text.remove_prefix(nl + 1);
+  }
+}
+
+std::shared_ptr<const zone::Zone> load_one(const ZoneSource& source, LoadReport& report) {
+  auto origin = wire::Name::from_text(source.origin);
+  if (!origin.ok()) {
+    add_errors(report.errors, {origin.error().code, "bad origin: " + origin.error().to_string()}, source);
+    return nullptr;
+  }
+  auto records = zone::load_zone_file(source.path, *origin);
+  if (!records.ok()) {
+    add_errors(report.errors, records.error(), source);
+    return nullptr;
+  }
+  zone::ZoneBuilder builder(*origin);
+  for (const zone::ZoneFileRecord& r : *records)
+    builder.add(r.rr, r.where.file, r.where.line, r.where.column);
+  records->clear();
+  zone::BuildResult built = builder.build();
+  for (const zone::ZoneIssue& issue : built.issues) {
+    if (issue.severity != zone::Severity::error) report.warnings.push_back(issue.to_string());
+  }
+  if (!built.ok()) add_errors(report.errors, built.error(), source);
+  return built.zone;
+}
+
+}  // namespace
+
+struct ZoneService::State {
+  // A cache line each: every query touches its worker's reader.
+  struct alignas(64) Reader {
+    explicit Reader(const zone::ZoneSetHolder& h) : reader(h) {}
+    zone::ZoneSetReader reader;
+  };
+  explicit State(unsigned workers) {
+    readers.reserve(workers);
+    for (unsigned i = 0; i < workers; ++i) readers.emplace_back(holder);
+  }
+  zone::ZoneSetHolder holder;
+  // One per worker thread, indexed by QueryContext::worker: reading the published set
+  // takes no lock unless a reload moved the generation.
+  std::vector<Reader> readers;
+  auth::AnswerOptions answer_options;
+
+  size_t answer(std::span<const uint8_t> query, std::span<uint8_t> out,
+                const server::QueryContext& ctx) {
+    bool tcp = ctx.transport == server::Transport::tcp;
+    if (ctx.worker < readers.size())
+      return auth::answer_query(readers[ctx.worker].reader.current(), query, out, tcp, answer_options);
+    // Not expected (the server has as many workers as readers), but still correct.
+    auto set = holder.acquire();
+    return auth::answer_query(*set, query, out, tcp, answer_options);
+  }
+};
+
+ZoneService::ZoneService(unsigned workers, size_t udp_max_payload)
+    : state_(std::make_shared<State>(workers)) {
+  state_->answer_options.max_udp_payload = static_cast<uint16_t>(udp_max_payload);
+}
+
+ZoneService::~ZoneService() = default;
+
+LoadReport ZoneService::load(const std::vector<ZoneSource>& sources) {
+  LoadReport report;
+  std::vector<std::shared_ptr<const zone::Zone>> zones;
+  for (const ZoneSource& source : sources) {
+    if (auto z = load_one(source, report)) zones.push_back(std::move(z));
+  }
+  if (!report.ok()) return report;
+  auto set = zone::ZoneSet::create(std::move(zones));
+  if (!set.ok()) {
+    report.errors.push_back(set.error());
+    return report;
+  }
+  report.zones = (*set)->size();
+  state_->holder.publish(std::move(set).value());
+  return report;
+}
+
+server::QueryHandler ZoneService::handler() {
+  return [state = state_](std::span<const uint8_t> query, std::span<uint8_t> out,
+                          const server::QueryContext& ctx) { return state->answer(query, out, ctx); };
+}
+
+}  // namespace gitns::daemon

@@ -1,0 +1,95 @@
+// RFC 1035 master files (section 5): parser and printer.
+//
+// The parser returns a plain list of records with their source locations; building a
+// zone from them (and the zone-level checks) is zone.h's job. It never opens files:
+// $INCLUDE goes through an IncludeReader, so the controller can read included files from
+// a git tree and tests from memory.
+//
+// Choices where RFC 1035 leaves room (BIND and Knot behave the same unless noted):
+// - TTL of a record without one: the $TTL value when a $TTL was seen (RFC 2308
+//   section 4); before any $TTL, the last explicit TTL in the file (RFC 1035 section
+//   5.1); before either, ZoneFileOptions::default_ttl. The SOA minimum is never used as
+//   a TTL (BIND does that without $TTL, with a warning; RFC 2308 redefined the field).
+// - TTLs take units (1w2d3h4m5s, case-insensitive; a trailing number is seconds) and
+//   must not exceed 2^31-1 (RFC 2181 section 8).
+// - Only class IN; any other class is an error naming it.
+// - $INCLUDE FILE [ORIGIN]: FILE is relative to the including file's folder and must stay
+//   inside the zone folder (the IncludeReader's root). The included file starts with the
+//   given origin (or the current one); afterwards the including file's origin and
+//   previous owner come back (RFC 1035 section 5.1). $TTL and the last explicit TTL are
+//   file-set state and carry over, as in BIND.
+// - A record whose owner is outside the zone's origin is an error (never "ignored").
+// - $GENERATE (a BIND extension) is reported as unsupported.
+// - Parentheses do not nest; quoted strings end on their line.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "resolver/base/result.h"
+#include "resolver/wire/name.h"
+#include "resolver/wire/rdata.h"
+
+namespace gitns::zone {
+
+struct SourceLocation {
+  std::string file;    // relative to the zone folder; may be empty for text without a file
+  uint32_t line = 0;   // 1-based
+  uint32_t column = 0; // 1-based, in bytes
+};
+
+struct ZoneFileRecord {
+  wire::RR rr;
+  SourceLocation where;  // the record's first token (its owner, or its TTL/class/type)
+};
+
+struct ZoneFileError {
+  SourceLocation where;
+  std::string message;
+  std::string to_string() const;  // "file:line:col: message" ("line:col: message" without a file)
+};
+
+// Reads an included file given its path relative to the zone folder (already
+// normalised, never absolute, never with ".." components).
+using IncludeReader = std::function<base::Result<std::string>(const std::string& path)>;
+
+// Reads files below root_dir. Besides the parser's own checks it refuses paths whose
+// real location (after symlinks) is outside root_dir.
+IncludeReader filesystem_reader(const std::string& root_dir);
+
+struct ZoneFileOptions {
+  wire::Name origin;          // the zone apex: the initial $ORIGIN and the zone boundary
+  uint32_t default_ttl = 3600;
+  std::string file_name;      // the top file's path relative to the zone folder
+  IncludeReader include;      // empty: $INCLUDE is an error
+  size_t max_include_depth = 8;
+  size_t max_records = 10'000'000;
+  size_t max_errors = 100;    // parsing stops after this many errors
+};
+
+struct ZoneFileResult {
+  std::vector<ZoneFileRecord> records;
+  std::vector<ZoneFileError> errors;  // every error found, up to max_errors
+  bool ok() const { return errors.empty(); }
+};
+
+ZoneFileResult parse_zone_file(std::string_view text, const ZoneFileOptions& options);
+
+// Convenience for gitnsd and tests: reads `path`, confines $INCLUDE to its folder, and
+// fails with the first errors joined by newlines.
+base::Result<std::vector<ZoneFileRecord>> load_zone_file(const std::string& path,
+                                                         const wire::Name& origin);
+
+// One line per RR after a "$ORIGIN origin" line: owner relative to the origin, explicit
+// TTL and class, type, rdata. The apex SOA comes first, then canonical order (owner,
+// type, rdata). parse_zone_file() of the output gives the same records back.
+std::string print_zone_file(const wire::Name& origin, std::span<const wire::RR> records);
+
+// Parses a TTL with optional units (exposed for manifests and tests).
+base::Result<uint32_t> parse_ttl(std::string_view text);
+
+}  // namespace gitns::zone
