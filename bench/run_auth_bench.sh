@@ -16,7 +16,8 @@
 # each one's best round (QPS of every round listed), which filters out other jobs' noise.
 # On 2 cores dnsperf needs about one core itself, so raw QPS is partly client-bound:
 # compare QPS per server core.
-set -euo pipefail
+set -Eeuo pipefail
+trap 'echo "$0: failed at line $LINENO: $BASH_COMMAND (exit $?)" >&2' ERR
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 PY=/usr/bin/python3
 LIB="$ROOT/tests/integration/gitns_testlib.py"
@@ -189,7 +190,7 @@ ratio() {  # ratio KIND_A KIND_B ARRAY-NAME
 {
   echo "Zone: $NAMES names ($(grep -vc '^\$' "$ZONE") records), $THREADS server threads/processes," \
        "$(nproc) cores, $(uname -r)."
-  echo "dnsperf ${PERF_ARGS[*]} -p PORT -l $DURATION (after a 3 s warm-up);" \
+  echo "dnsperf ${PERF_ARGS[*]/$QUERIES/queries.txt} -p PORT -l $DURATION (after a 3 s warm-up);" \
        "latency: same with -l 5 -Q $LATENCY_QPS -v."
   echo
   echo "| server | QPS (best round) | avg latency ms | p50 / p99 ms @ $LATENCY_QPS QPS | server CPU % | QPS per server core | RSS MiB | PSS MiB | lost | load avg before | QPS of each round |"
