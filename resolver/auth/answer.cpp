@@ -60,7 +60,7 @@ bool add_negative_soa(Ctx& c, const LookupResult& r) {
   return true;
 }
 
-// A/AAAA for the targets of NS, MX and SRV records in the answer (RFC 1035 3.3.x
+// A/AAAA for the targets of NS, MX, SRV, SVCB and HTTPS records in the answer (RFC 1035 3.3.x
 // additional section processing). Best effort: what does not fit is left out.
 void add_additional_for(Ctx& c, const zone::Zone& z, const RRsetView& rrset) {
   Name target;
@@ -126,12 +126,9 @@ void answer_authoritative(Ctx& c, const zone::Zone& z, const LookupResult& r) {
   }
   if (!c.options.additional_addresses) return;
   c.w.begin_section(Section::additional);
-  for (const zone::AnswerRRset& a : r.answers()) {
-    uint16_t t = a.rrset.type();
-    if (t == wire::rrtype::NS || t == wire::rrtype::MX || t == wire::rrtype::SRV) {
-      add_additional_for(c, z, a.rrset);
-    }
-  }
+  // rdata_target names the types with such targets: NS, MX, SRV, SVCB and HTTPS
+  // (RFC 9460 4.1 suggests the target's addresses for the last two).
+  for (const zone::AnswerRRset& a : r.answers()) add_additional_for(c, z, a.rrset);
 }
 
 void answer_from_zone(Ctx& c, const zone::Zone& z) {

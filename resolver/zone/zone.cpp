@@ -300,8 +300,13 @@ LookupResult Zone::lookup(const wire::Name& qname, uint16_t qtype) const {
     const detail::Node& node = nodes_[at.node];
     const detail::RRsetEntry* e = nullptr;
     if (qtype == rrtype::ANY) {
-      // RFC 8482 section 4.1: one RRset, the first the node holds (as Knot does).
-      if (node.rrset_count > 0) e = &rrsets_[node.rrset_begin];
+      // RFC 8482 section 4.1: one RRset. Knot answers the lowest type the node holds;
+      // choosing the same keeps answers comparable across servers. RRSIGs are never it.
+      for (uint32_t i = node.rrset_begin; i < node.rrset_begin + node.rrset_count; ++i) {
+        const detail::RRsetEntry& cand = rrsets_[i];
+        if (cand.type == rrtype::RRSIG) continue;
+        if (e == nullptr || cand.type < e->type) e = &cand;
+      }
     } else {
       e = find_rrset(at.node, qtype);
     }
