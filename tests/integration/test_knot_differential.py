@@ -247,8 +247,8 @@ def diff_fields(a, b):
 # Known, deliberate differences. Each row: an id, the reason, when it applies, and how it
 # relaxes the comparison (a function editing both views). The summary shows how often each
 # row fired; a row that never fires should go, so the table stays true — except the ANY
-# row: RFC 8482 leaves the choice of RRset free, and gitnsd matching Knot's pick today
-# (it does since main 7c278ef's era) is luck of the ordering, not a promise.
+# row: RFC 8482 leaves the choice of RRset free; gitnsd now picks what Knot picks at every
+# golden name, but that follows from the order of the data, not from a rule.
 # Not rows, because gitnsd matches Knot there: EDE 20 (Not Authoritative) on REFUSED
 # (NOTES.md lists it as Knot's habit; gitnsd adds it too), and truncated replies (both keep
 # the same sections; were that to change, RFC 2181 section 9 leaves the content free).
