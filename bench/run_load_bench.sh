@@ -12,7 +12,8 @@
 # of --runs and the range. Memory is read 1 s after that: RSS and PSS summed over the
 # server's processes (PSS is the fair figure for NSD, whose forked workers share pages),
 # and the largest peak RSS (VmHWM) of any one of them.
-set -euo pipefail
+set -Eeuo pipefail
+trap 'echo "$0: failed at line $LINENO: $BASH_COMMAND (exit $?)" >&2' ERR
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 PY=/usr/bin/python3
 LIB="$ROOT/tests/integration/gitns_testlib.py"

@@ -30,15 +30,15 @@ std::shared_ptr<const zone::Zone> load_one(const ZoneSource& source, LoadReport&
                source);
     return nullptr;
   }
-  auto records = zone::load_zone_file(source.path, *origin);
-  if (!records.ok()) {
-    add_errors(report.errors, records.error(), source);
+  // Records stream from the parser into the builder: no second copy of a large zone.
+  zone::ZoneBuilder builder(*origin);
+  auto loaded = zone::load_zone_file(source.path, *origin, [&](zone::ZoneFileRecord&& r) {
+    builder.add(r.rr, r.where.file, r.where.line, r.where.column);
+  });
+  if (!loaded.ok()) {
+    add_errors(report.errors, loaded.error(), source);
     return nullptr;
   }
-  zone::ZoneBuilder builder(*origin);
-  for (const zone::ZoneFileRecord& r : *records)
-    builder.add(r.rr, r.where.file, r.where.line, r.where.column);
-  records->clear();
   zone::BuildResult built = builder.build();
   for (const zone::ZoneIssue& issue : built.issues) {
     if (issue.severity != zone::Severity::error) report.warnings.push_back(issue.to_string());

@@ -17,6 +17,7 @@ namespace gitns::zone {
 using base::Errc;
 using base::fail;
 using base::Result;
+using base::Status;
 using wire::Name;
 
 namespace {
@@ -401,7 +402,7 @@ class Parser {
                 quote_token(opt_.origin.to_text()));
       return;
     }
-    if (result_.records.size() >= opt_.max_records) {
+    if (record_count_ >= opt_.max_records) {
       error(file, e.positions[0],
             "more than " + std::to_string(opt_.max_records) + " records: the zone is over its size limit");
       stopped_ = true;
@@ -414,7 +415,12 @@ class Parser {
     rec.rr.ttl = effective_ttl;
     rec.rr.rdata = std::move(*rdata);
     rec.where = {file, e.positions[0].line, e.positions[0].column};
-    result_.records.push_back(std::move(rec));
+    ++record_count_;
+    if (opt_.on_record) {
+      opt_.on_record(std::move(rec));
+    } else {
+      result_.records.push_back(std::move(rec));
+    }
   }
 
   const ZoneFileOptions& opt_;
@@ -425,6 +431,7 @@ class Parser {
   std::optional<uint32_t> dollar_ttl_;
   std::optional<uint32_t> last_explicit_ttl_;
   bool stopped_ = false;
+  size_t record_count_ = 0;
 };
 
 }  // namespace
@@ -504,17 +511,22 @@ IncludeReader filesystem_reader(const std::string& root_dir) {
   };
 }
 
-Result<std::vector<ZoneFileRecord>> load_zone_file(const std::string& path, const Name& origin) {
+namespace {
+
+// Reads `path` and parses it with $INCLUDE confined to its folder; errors joined.
+Status load_into(const std::string& path, const Name& origin,
+                 std::function<void(ZoneFileRecord&&)> sink, ZoneFileResult& result) {
   namespace fs = std::filesystem;
   fs::path p(path);
   ZoneFileOptions options;
   options.origin = origin;
   options.file_name = p.filename().string();
   options.include = filesystem_reader(p.has_parent_path() ? p.parent_path().string() : ".");
+  options.on_record = std::move(sink);
   auto text = options.include(options.file_name);
   if (!text) return fail(text.error().code, "cannot read zone file '" + path + "': " + text.error().message);
-  ZoneFileResult result = parse_zone_file(*text, options);
-  if (result.errors.empty()) return std::move(result.records);
+  result = parse_zone_file(*text, options);
+  if (result.errors.empty()) return {};
   constexpr size_t kShown = 20;
   std::string message;
   for (size_t i = 0; i < result.errors.size() && i < kShown; ++i) {
@@ -525,6 +537,20 @@ Result<std::vector<ZoneFileRecord>> load_zone_file(const std::string& path, cons
     message += "\n(" + std::to_string(result.errors.size() - kShown) + " more errors)";
   }
   return fail(Errc::syntax, std::move(message));
+}
+
+}  // namespace
+
+Result<std::vector<ZoneFileRecord>> load_zone_file(const std::string& path, const Name& origin) {
+  ZoneFileResult result;
+  GITNS_CHECK(load_into(path, origin, nullptr, result));
+  return std::move(result.records);
+}
+
+Status load_zone_file(const std::string& path, const Name& origin,
+                      std::function<void(ZoneFileRecord&&)> sink) {
+  ZoneFileResult result;
+  return load_into(path, origin, std::move(sink), result);
 }
 
 namespace {

@@ -68,6 +68,9 @@ struct ZoneFileOptions {
   IncludeReader include;      // empty: $INCLUDE is an error
   size_t max_include_depth = 8;
   size_t max_records = 10'000'000;
+  // When set, each record goes here instead of into ZoneFileResult::records, so a large
+  // zone streams into a ZoneBuilder without a second full copy in memory.
+  std::function<void(ZoneFileRecord&&)> on_record;
   size_t max_errors = 100;    // parsing stops after this many errors
 };
 
@@ -83,6 +86,10 @@ ZoneFileResult parse_zone_file(std::string_view text, const ZoneFileOptions& opt
 // fails with the first errors joined by newlines.
 base::Result<std::vector<ZoneFileRecord>> load_zone_file(const std::string& path,
                                                          const wire::Name& origin);
+// The same, streaming every record to `sink` as it is parsed (see on_record). On failure
+// the sink may already have seen records: discard what it built.
+base::Status load_zone_file(const std::string& path, const wire::Name& origin,
+                            std::function<void(ZoneFileRecord&&)> sink);
 
 // One line per RR after a "$ORIGIN origin" line: owner relative to the origin, explicit
 // TTL and class, type, rdata. The apex SOA comes first, then canonical order (owner,

@@ -778,3 +778,40 @@ TEST(ZoneFileParser, LargeZone) {
 
 }  // namespace
 }  // namespace gitns::zone
+
+namespace gitns::zone {
+namespace {
+
+TEST(ZoneFileStreaming, OnRecordSeesTheSameRecordsInOrder) {
+  ZoneFileOptions opts;
+  opts.origin = wire::Name::must("example.");
+  const char* text = "$TTL 60\n@ SOA ns h 1 2 3 4 5\n@ NS ns\nns A 192.0.2.1\nwww A 192.0.2.2\n";
+  ZoneFileResult stored = parse_zone_file(text, opts);
+  ASSERT_TRUE(stored.ok());
+  std::vector<ZoneFileRecord> seen;
+  opts.on_record = [&](ZoneFileRecord&& r) { seen.push_back(std::move(r)); };
+  ZoneFileResult streamed = parse_zone_file(text, opts);
+  ASSERT_TRUE(streamed.ok());
+  EXPECT_TRUE(streamed.records.empty());
+  ASSERT_EQ(seen.size(), stored.records.size());
+  for (size_t i = 0; i < seen.size(); ++i) {
+    EXPECT_EQ(seen[i].rr.owner, stored.records[i].rr.owner);
+    EXPECT_EQ(seen[i].rr.type, stored.records[i].rr.type);
+    EXPECT_EQ(seen[i].rr.rdata, stored.records[i].rr.rdata);
+    EXPECT_EQ(seen[i].where.line, stored.records[i].where.line);
+  }
+}
+
+TEST(ZoneFileStreaming, MaxRecordsCountsStreamedRecords) {
+  ZoneFileOptions opts;
+  opts.origin = wire::Name::must("example.");
+  opts.max_records = 2;
+  size_t n = 0;
+  opts.on_record = [&](ZoneFileRecord&&) { ++n; };
+  ZoneFileResult r = parse_zone_file("$TTL 60\na A 192.0.2.1\nb A 192.0.2.2\nc A 192.0.2.3\n", opts);
+  EXPECT_FALSE(r.ok());
+  EXPECT_EQ(n, 2u);
+}
+
+}  // namespace
+}  // namespace gitns::zone
