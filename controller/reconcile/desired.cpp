@@ -54,13 +54,14 @@ class Build {
       : m_(m), read_(read), opt_(o), mfile_(display(m.object.file)) {}
 
   DesiredZone run(std::optional<uint32_t> applied_serial) {
-    if (m_.zone_file && !parse_zone_file()) return std::move(out_);
+    applied_serial_ = applied_serial;
     index_manifest();
-    find_file_apex();
-    check_conflicts();
+    // zoneFile records stream from the parser into the builder (no copy of a large zone
+    // in between); conflicts and the file's SOA are handled as they pass.
+    if (m_.zone_file && !parse_zone_file()) return std::move(out_);
     if (!out_.errors.empty()) return std::move(out_);
-    out_.candidate_serial =
-        candidate_serial({m_.serial_auto, m_.serial, out_.file_serial, applied_serial});
+    out_.candidate_serial = serial_for(out_.file_serial);
+    add_manifest_records();
     build();
     return std::move(out_);
   }
@@ -72,6 +73,10 @@ class Build {
 
   void error(std::string file, Position p, std::string path, std::string message) {
     out_.errors.push_back({std::move(file), p, std::move(path), std::move(message)});
+  }
+
+  uint32_t serial_for(std::optional<uint32_t> file_serial) const {
+    return candidate_serial({m_.serial_auto, m_.serial, file_serial, applied_serial_});
   }
 
   bool parse_zone_file() {
@@ -93,13 +98,24 @@ class Build {
       if (r) out_.files.push_back({p, content_hash(*r)});
       return r;
     };
+    zo.on_record = [this](zone::ZoneFileRecord&& r) { file_record(std::move(r)); };
     zone::ZoneFileResult parsed = zone::parse_zone_file(*text, zo);
     for (const zone::ZoneFileError& e : parsed.errors)
       error(display(e.where.file.empty() ? path : e.where.file), pos(e.where.line, e.where.column),
             "", e.message);
-    if (!parsed.ok()) return false;
-    file_records_ = std::move(parsed.records);
-    return true;
+    return parsed.ok();
+  }
+
+  void file_record(zone::ZoneFileRecord&& r) {
+    if (r.rr.type == wire::rrtype::SOA && r.rr.owner == m_.apex) {
+      // The serial policy decides the served serial; the file's only seeds it.
+      if (!out_.file_serial) out_.file_serial = soa_serial(r.rr.rdata.bytes);
+      set_serial(r.rr, serial_for(out_.file_serial));
+    }
+    if (places_.types.count(r.rr.type)) check_conflict(r);
+    std::string file = r.where.file == last_file_ ? last_display_ : display(r.where.file);
+    if (r.where.file != last_file_) last_file_ = r.where.file, last_display_ = file;
+    builder_.add(r.rr, file, r.where.line, r.where.column);
   }
 
   void index_manifest() {
@@ -115,48 +131,30 @@ class Build {
                                               : m_.object.name_position;
   }
 
-  void find_file_apex() {
-    for (const zone::ZoneFileRecord& r : file_records_) {
-      if (r.rr.type == wire::rrtype::SOA && r.rr.owner == m_.apex) {
-        out_.file_serial = soa_serial(r.rr.rdata.bytes);
-        return;
-      }
-    }
+  void check_conflict(const zone::ZoneFileRecord& r) {
+    std::string key = rrset_key(r.rr.owner, r.rr.type);
+    auto it = places_.rrsets.find(key);
+    if (it == places_.rrsets.end() || !reported_.insert(key).second) return;
+    const auto& [where, path] = it->second;
+    error(display(r.where.file), pos(r.where.line, r.where.column), "",
+          r.rr.owner.to_text() + " " + wire::type_to_text(r.rr.type) +
+              " is defined both here and in " + manifest::format_location(mfile_, where) + " (" +
+              path + "); each RRset must come from either the zoneFile or the manifest");
   }
 
-  void check_conflicts() {
-    std::set<std::string> reported;
-    for (const zone::ZoneFileRecord& r : file_records_) {
-      if (!places_.types.count(r.rr.type)) continue;
-      std::string key = rrset_key(r.rr.owner, r.rr.type);
-      auto it = places_.rrsets.find(key);
-      if (it == places_.rrsets.end() || !reported.insert(key).second) continue;
-      const auto& [where, path] = it->second;
-      error(display(r.where.file), pos(r.where.line, r.where.column), "",
-            r.rr.owner.to_text() + " " + wire::type_to_text(r.rr.type) +
-                " is defined both here and in " + manifest::format_location(mfile_, where) + " (" +
-                path + "); each RRset must come from either the zoneFile or the manifest");
-    }
-  }
-
-  void build() {
-    zone::ZoneBuilder b(m_.apex);
+  void add_manifest_records() {
     std::vector<wire::RR> apex = m_.apex_records(out_.candidate_serial);
     size_t ns_index = 0;
     for (const wire::RR& rr : apex) {
       Position p = rr.type == wire::rrtype::SOA ? m_.soa->position : ns_position(ns_index++);
-      b.add(rr, mfile_, uint32_t(p.line), uint32_t(p.column));
+      builder_.add(rr, mfile_, uint32_t(p.line), uint32_t(p.column));
     }
     for (const manifest::ManifestRecord& r : m_.records)
-      b.add(r.rr, mfile_, uint32_t(r.position.line), uint32_t(r.position.column));
-    for (zone::ZoneFileRecord& r : file_records_) {
-      if (r.rr.type == wire::rrtype::SOA && r.rr.owner == m_.apex)
-        set_serial(r.rr, out_.candidate_serial);
-      b.add(r.rr, display(r.where.file), r.where.line, r.where.column);
-    }
-    file_records_.clear();
-    file_records_.shrink_to_fit();
-    zone::BuildResult built = b.build();
+      builder_.add(r.rr, mfile_, uint32_t(r.position.line), uint32_t(r.position.column));
+  }
+
+  void build() {
+    zone::BuildResult built = builder_.build();
     for (const zone::ZoneIssue& issue : built.issues) {
       if (issue.severity == zone::Severity::error)
         add_issue(issue);
@@ -187,8 +185,11 @@ class Build {
   const DesiredOptions& opt_;
   std::string mfile_;
   DesiredZone out_;
-  std::vector<zone::ZoneFileRecord> file_records_;
   ManifestPlaces places_;
+  zone::ZoneBuilder builder_{m_.apex};
+  std::optional<uint32_t> applied_serial_;
+  std::set<std::string> reported_;  // conflicting RRsets already reported
+  std::string last_file_, last_display_;
 };
 
 }  // namespace
