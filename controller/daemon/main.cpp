@@ -24,6 +24,7 @@
 
 #include "controller/daemon/log.h"
 #include "controller/daemon/options.h"
+#include "controller/daemon/state_dir.h"
 #include "controller/daemon/zone_service.h"
 #include "controller/daemon/zone_sources.h"
 #include "controller/git/git_source.h"
@@ -212,13 +213,16 @@ class ControllerThread {
 
 int run_repo(const Options& options, const sigset_t& signals) {
   const RepoOptions& r = options.repo;
-  std::error_code ec;
-  std::filesystem::create_directories(r.state_dir, ec);
-  if (ec) {
-    log(Level::error, "cannot create the state folder",
-        {{"dir", r.state_dir}, {"error", ec.message()}});
+  auto owner = StateDirLock::acquire(r.state_dir);  // held until gitnsd exits
+  if (!owner.ok()) {
+    log(Level::error, "cannot use the state folder",
+        {{"dir", r.state_dir}, {"error", owner.error().to_string()}});
     return 1;
   }
+  // A predecessor killed during a fetch leaves ref locks behind; as the folder's only
+  // user now, clear them, or every fetch would fail.
+  for (const std::string& lock : remove_stale_git_locks(git_config(r).cache_dir))
+    log(Level::warn, "removed a stale git lock file", {{"file", lock}});
   auto store = store::Store::open((std::filesystem::path(r.state_dir) / "store").string());
   if (!store.ok()) {
     log(Level::error, "cannot open the store", {{"error", store.error().to_string()}});

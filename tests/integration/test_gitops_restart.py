@@ -121,7 +121,9 @@ def test_kill9_during_applies_leaves_one_revision(ctx):
         k.wait_first_reconcile()
         check_eq(served_revision(k), i, "caught up after the restart")
         applied = i
-    print(f"  {i - 1} kills: {outcomes['old']} left the old revision, {outcomes['new']} the new one", flush=True)
+    stale = sum(x.log_text().count("removed a stale git lock file") for x in ctx.daemons)
+    print(f"  {i - 1} kills: {outcomes['old']} left the old revision, {outcomes['new']} the new one; "
+          f"{stale} stale git lock(s) cleared at restart", flush=True)
     check(i >= 6, "too few iterations")
 
 
