@@ -25,7 +25,8 @@ base::Result<std::string> random_hex(std::size_t bytes) {
 }
 
 base::Result<std::string> sha256_hex(std::string_view text) {
-  GITNS_TRY(crypto::Bytes d, crypto::digest(crypto::DigestAlgorithm::sha256, crypto::as_bytes(text)));
+  GITNS_TRY(crypto::Bytes d,
+            crypto::digest(crypto::DigestAlgorithm::sha256, crypto::as_bytes(text)));
   return crypto::to_lower_hex(d);
 }
 
@@ -78,7 +79,8 @@ AuthService::AuthService(UserStore& store, AuthConfig config)
 }
 
 std::int64_t AuthService::now_seconds() const {
-  return std::chrono::duration_cast<std::chrono::seconds>(config_.clock().time_since_epoch()).count();
+  return std::chrono::duration_cast<std::chrono::seconds>(config_.clock().time_since_epoch())
+      .count();
 }
 
 const std::string& AuthService::dummy_hash() {
@@ -228,9 +230,9 @@ base::Result<LoginResult> AuthService::open_session(const User& user) {
     std::lock_guard lock(mutex_);
     std::erase_if(sessions_, [&](const auto& kv) { return kv.second.expires <= now; });
     while (!sessions_.empty() && sessions_.size() >= config_.max_sessions) {
-      auto oldest = std::min_element(sessions_.begin(), sessions_.end(), [](const auto& a, const auto& b) {
-        return a.second.created < b.second.created;
-      });
+      auto oldest = std::min_element(
+          sessions_.begin(), sessions_.end(),
+          [](const auto& a, const auto& b) { return a.second.created < b.second.created; });
       sessions_.erase(oldest);
     }
     sessions_[hash] = s;
@@ -297,7 +299,8 @@ base::Status AuthService::delete_user(std::string_view name) {
   {
     std::lock_guard lock(mutex_);
     GITNS_TRY(std::optional<User> user, store_.find_user(name));
-    if (!user) return base::fail(base::Errc::not_found, "no user named \"" + std::string(name) + "\"");
+    if (!user)
+      return base::fail(base::Errc::not_found, "no user named \"" + std::string(name) + "\"");
     GITNS_TRY(std::size_t admins, admin_count());
     if (user->role == Role::admin && admins <= 1) {
       return base::fail(base::Errc::semantic, "cannot delete the last admin");
@@ -311,7 +314,8 @@ base::Status AuthService::delete_user(std::string_view name) {
 base::Status AuthService::set_role(std::string_view name, Role role) {
   std::lock_guard lock(mutex_);
   GITNS_TRY(std::optional<User> user, store_.find_user(name));
-  if (!user) return base::fail(base::Errc::not_found, "no user named \"" + std::string(name) + "\"");
+  if (!user)
+    return base::fail(base::Errc::not_found, "no user named \"" + std::string(name) + "\"");
   GITNS_TRY(std::size_t admins, admin_count());
   if (user->role == Role::admin && role != Role::admin && admins <= 1) {
     return base::fail(base::Errc::semantic, "cannot take the admin role from the last admin");
@@ -326,7 +330,8 @@ base::Status AuthService::set_password(std::string_view name, std::string_view p
   {
     std::lock_guard lock(mutex_);
     GITNS_TRY(std::optional<User> user, store_.find_user(name));
-    if (!user) return base::fail(base::Errc::not_found, "no user named \"" + std::string(name) + "\"");
+    if (!user)
+      return base::fail(base::Errc::not_found, "no user named \"" + std::string(name) + "\"");
     user->password_hash = std::move(hash);
     GITNS_CHECK(store_.put_user(*user));
   }
@@ -337,7 +342,8 @@ base::Status AuthService::set_password(std::string_view name, std::string_view p
 base::Status AuthService::change_password(std::string_view name, std::string_view current,
                                           std::string_view replacement) {
   GITNS_TRY(std::optional<User> user, store_.find_user(name));
-  if (!user) return base::fail(base::Errc::not_found, "no user named \"" + std::string(name) + "\"");
+  if (!user)
+    return base::fail(base::Errc::not_found, "no user named \"" + std::string(name) + "\"");
   GITNS_TRY(bool ok, verify_password(current, user->password_hash));
   if (!ok) return base::fail(base::Errc::malformed, "the current password is wrong");
   return set_password(name, replacement);
@@ -394,7 +400,8 @@ base::Result<TotpEnrollment> AuthService::begin_totp(std::string_view name) {
   GITNS_TRY(crypto::Bytes key, crypto::random_bytes(kTotpSecretBytes));
   std::lock_guard lock(mutex_);
   GITNS_TRY(std::optional<User> user, store_.find_user(name));
-  if (!user) return base::fail(base::Errc::not_found, "no user named \"" + std::string(name) + "\"");
+  if (!user)
+    return base::fail(base::Errc::not_found, "no user named \"" + std::string(name) + "\"");
   if (!user->totp_secret.empty()) {
     return base::fail(base::Errc::semantic,
                       "two-factor login is already on; turn it off first to enrol a new device");
@@ -408,7 +415,8 @@ base::Result<TotpEnrollment> AuthService::begin_totp(std::string_view name) {
 base::Status AuthService::confirm_totp(std::string_view name, std::string_view code) {
   std::lock_guard lock(mutex_);
   GITNS_TRY(std::optional<User> user, store_.find_user(name));
-  if (!user) return base::fail(base::Errc::not_found, "no user named \"" + std::string(name) + "\"");
+  if (!user)
+    return base::fail(base::Errc::not_found, "no user named \"" + std::string(name) + "\"");
   if (user->totp_pending.empty()) {
     return base::fail(base::Errc::semantic, "no TOTP enrolment is pending; start one first");
   }
@@ -431,7 +439,8 @@ base::Status AuthService::disable_totp(std::string_view name, std::string_view c
 base::Status AuthService::reset_totp(std::string_view name) {
   std::lock_guard lock(mutex_);
   GITNS_TRY(std::optional<User> user, store_.find_user(name));
-  if (!user) return base::fail(base::Errc::not_found, "no user named \"" + std::string(name) + "\"");
+  if (!user)
+    return base::fail(base::Errc::not_found, "no user named \"" + std::string(name) + "\"");
   user->totp_secret.clear();
   user->totp_pending.clear();
   user->totp_last_step = 0;

@@ -29,7 +29,7 @@ struct AuthConfig {
   std::uint32_t pbkdf2_iterations = kDefaultPbkdf2Iterations;  // tests lower it
   std::chrono::seconds session_ttl = std::chrono::hours(12);
   std::size_t max_sessions = 10000;  // the oldest session ends when a new one would exceed it
-  RateLimit login_per_user{5, std::chrono::minutes(1)};     // failed attempts per user name
+  RateLimit login_per_user{5, std::chrono::minutes(1)};      // failed attempts per user name
   RateLimit login_per_address{20, std::chrono::seconds(3)};  // attempts per client address
   std::string totp_issuer = "gitns";
   int totp_window = 1;  // steps of clock drift accepted either side
@@ -43,7 +43,7 @@ using Authenticator = std::function<base::Result<Principal>(std::string_view bea
 
 struct AdminBootstrap {
   std::string username = "admin";
-  std::string password_file;                         // --admin-password-file
+  std::string password_file;                          // --admin-password-file
   std::string password_env = "GITNS_ADMIN_PASSWORD";  // read when no file is given
 };
 

@@ -36,20 +36,23 @@ bool is_session(const Request& r) {
 }
 
 // Parses the body and checks its members; a 400 response when that fails.
-std::variant<json, Response> body_of(const Request& r, std::initializer_list<std::string_view> allowed) {
+std::variant<json, Response> body_of(const Request& r,
+                                     std::initializer_list<std::string_view> allowed) {
   auto body = parse_json_object(r);
   if (!body) return Response::bad_request(body.error().message);
-  if (auto st = check_members(*body, allowed); !st) return Response::bad_request(st.error().message);
+  if (auto st = check_members(*body, allowed); !st)
+    return Response::bad_request(st.error().message);
   return std::move(*body);
 }
 
-base::Result<Role> role_member(const json& body, std::string_view name, bool required, Role fallback) {
+base::Result<Role> role_member(const json& body, std::string_view name, bool required,
+                               Role fallback) {
   GITNS_TRY(std::string text, string_member(body, name, required, 16));
   if (text.empty()) return fallback;
   auto role = role_from_name(text);
   if (!role) {
-    return base::fail(base::Errc::syntax, "field \"" + std::string(name) +
-                                              "\": expected viewer, operator or admin");
+    return base::fail(base::Errc::syntax,
+                      "field \"" + std::string(name) + "\": expected viewer, operator or admin");
   }
   return *role;
 }
@@ -75,9 +78,10 @@ Response login(AuthService& auth, const Request& r) {
   if (!result) return error_response(result.error());
   switch (result->outcome) {
     case LoginResult::Outcome::ok:
-      return Response::json({{"token", result->token},
-                             {"expiresAt", rfc3339(result->expires)},
-                             {"user", {{"name", result->user}, {"role", role_name(result->role)}}}});
+      return Response::json(
+          {{"token", result->token},
+           {"expiresAt", rfc3339(result->expires)},
+           {"user", {{"name", result->user}, {"role", role_name(result->role)}}}});
     case LoginResult::Outcome::totp_required:
       return Response::error(401, "totp_required",
                              "this account has two-factor login: send \"totp\" with the current "
@@ -131,7 +135,8 @@ Response totp_begin(AuthService& auth, const Request& r) {
                          {"next", "POST /api/v1/users/me/totp/confirm with {\"code\": CODE}"}});
 }
 
-Response totp_code_call(const Request& r, const std::function<base::Status(const std::string&)>& call) {
+Response totp_code_call(const Request& r,
+                        const std::function<base::Status(const std::string&)>& call) {
   if (!is_session(r)) return needs_session();
   auto parsed = body_of(r, {"code"});
   if (auto* resp = std::get_if<Response>(&parsed)) return std::move(*resp);
@@ -269,11 +274,14 @@ base::Status add_auth_routes(Router& router, AuthService& auth) {
   GITNS_CHECK(router.add("GET", v1 + "/users/me", Role::viewer, bind(me)));
   GITNS_CHECK(router.add("PUT", v1 + "/users/me/password", Role::viewer, bind(change_password)));
   GITNS_CHECK(router.add("POST", v1 + "/users/me/totp", Role::viewer, bind(totp_begin)));
-  GITNS_CHECK(router.add("POST", v1 + "/users/me/totp/confirm", Role::viewer, [a](const Request& r) {
-    return totp_code_call(r, [&](const std::string& code) { return a->confirm_totp(r.principal->user, code); });
-  }));
+  GITNS_CHECK(
+      router.add("POST", v1 + "/users/me/totp/confirm", Role::viewer, [a](const Request& r) {
+        return totp_code_call(
+            r, [&](const std::string& code) { return a->confirm_totp(r.principal->user, code); });
+      }));
   GITNS_CHECK(router.add("DELETE", v1 + "/users/me/totp", Role::viewer, [a](const Request& r) {
-    return totp_code_call(r, [&](const std::string& code) { return a->disable_totp(r.principal->user, code); });
+    return totp_code_call(
+        r, [&](const std::string& code) { return a->disable_totp(r.principal->user, code); });
   }));
   GITNS_CHECK(router.add("GET", v1 + "/users", Role::admin, bind(list_users)));
   GITNS_CHECK(router.add("POST", v1 + "/users", Role::admin, bind(create_user)));

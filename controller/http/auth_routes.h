@@ -3,14 +3,12 @@
 // or creating tokens needs an interactive session (a leaked API token cannot mint more
 // credentials or lock its owner out).
 //
-//   POST   /login                    public   {username, password, totp?} -> {token, expiresAt, user}
-//   POST   /logout                   viewer   ends the calling session
-//   GET    /users/me                 viewer
-//   PUT    /users/me/password        viewer*  {currentPassword, newPassword}
-//   POST   /users/me/totp            viewer*  -> {secret, uri}  (enrolment, not yet on)
-//   POST   /users/me/totp/confirm    viewer*  {code}            (turns it on)
-//   DELETE /users/me/totp            viewer*  {code}            (turns it off)
-//   GET    /users                    admin    paginated
+//   POST   /login                    public   {username, password, totp?} -> {token, expiresAt,
+//   user} POST   /logout                   viewer   ends the calling session GET    /users/me
+//   viewer PUT    /users/me/password        viewer*  {currentPassword, newPassword} POST
+//   /users/me/totp            viewer*  -> {secret, uri}  (enrolment, not yet on) POST
+//   /users/me/totp/confirm    viewer*  {code}            (turns it on) DELETE /users/me/totp
+//   viewer*  {code}            (turns it off) GET    /users                    admin    paginated
 //   POST   /users                    admin    {username, password, role}
 //   GET    /users/{name}             admin
 //   PATCH  /users/{name}             admin    {role?, password?}

@@ -5,9 +5,8 @@
 #pragma once
 
 #include <functional>
-#include <optional>
-
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "controller/http/metrics.h"
 #include "controller/http/router.h"

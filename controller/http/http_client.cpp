@@ -7,6 +7,7 @@
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/HTTPSClientSession.h>
 #include <Poco/Net/NetException.h>
+#include <Poco/Net/SSLException.h>
 #include <Poco/Net/SSLManager.h>
 #include <Poco/Net/SecureStreamSocket.h>
 #include <Poco/Net/X509Certificate.h>
@@ -31,7 +32,8 @@ void init_ssl_once() {
 
 bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
          });
 }
 
@@ -58,29 +60,33 @@ Context::Ptr client_context(const ClientTls& tls, bool verify) {
   return ctx;
 }
 
-// Connects, finishes the handshake and checks the server's certificate against the pin
-// before a single byte of the request (and its token) is sent.
-base::Result<std::unique_ptr<Poco::Net::HTTPClientSession>> pinned_session(
-    const std::string& host, std::uint16_t port, const ClientOptions& options) {
-  Context::Ptr ctx = client_context(options.tls, false);
-  Poco::Net::SecureStreamSocket socket(ctx);
-  socket.setPeerHostName(host);
-  socket.connect(Poco::Net::SocketAddress(host, port),
-                 Poco::Timespan(static_cast<long>(options.timeout.count()) * 1000));
-  socket.completeHandshake();
-  std::ostringstream pem;
-  socket.peerCertificate().save(pem);
-  auto info = crypto::inspect_certificate_pem(pem.str());
-  if (!info) return info.failure();
-  std::string want = normalize_fingerprint(options.tls.pinned_sha256);
-  if (info->sha256_fingerprint != want) {
-    socket.close();
-    return base::fail(base::Errc::io, "the server's certificate (SHA-256 " + info->sha256_fingerprint +
-                                          ") is not the pinned one (" + want + ")");
+// An HTTPS session that checks the server's certificate against a pinned fingerprint on
+// every connect, right after the handshake and before a byte of the request (and its
+// token) is sent. The chain is not verified: the pin is the whole trust decision.
+class PinnedSession final : public Poco::Net::HTTPSClientSession {
+ public:
+  PinnedSession(const std::string& host, std::uint16_t port, Context::Ptr ctx, std::string pin)
+      : HTTPSClientSession(host, port, std::move(ctx)), pin_(std::move(pin)) {}
+
+ protected:
+  void connect(const Poco::Net::SocketAddress& address) override {
+    HTTPSClientSession::connect(address);
+    Poco::Net::SecureStreamSocket secure(socket());
+    secure.completeHandshake();
+    std::ostringstream pem;
+    secure.peerCertificate().save(pem);
+    auto info = crypto::inspect_certificate_pem(pem.str());
+    std::string got = info ? info->sha256_fingerprint : "unreadable";
+    if (got != pin_) {
+      socket().close();
+      throw Poco::Net::CertificateValidationException("the server's certificate (SHA-256 " + got +
+                                                      ") is not the pinned one (" + pin_ + ")");
+    }
   }
-  // The session takes over the connected socket; the Host header is set on the request.
-  return std::unique_ptr<Poco::Net::HTTPClientSession>(new Poco::Net::HTTPSClientSession(socket));
-}
+
+ private:
+  std::string pin_;
+};
 
 base::Result<std::unique_ptr<Poco::Net::HTTPClientSession>> make_session(
     const Poco::URI& uri, const ClientOptions& options) {
@@ -89,7 +95,11 @@ base::Result<std::unique_ptr<Poco::Net::HTTPClientSession>> make_session(
   if (uri.getScheme() == "http") {
     return std::make_unique<Poco::Net::HTTPClientSession>(host, port);
   }
-  if (!options.tls.pinned_sha256.empty()) return pinned_session(host, port, options);
+  if (!options.tls.pinned_sha256.empty()) {
+    return std::unique_ptr<Poco::Net::HTTPClientSession>(
+        new PinnedSession(host, port, client_context(options.tls, false),
+                          normalize_fingerprint(options.tls.pinned_sha256)));
+  }
   Context::Ptr ctx = client_context(options.tls, !options.tls.insecure_skip_verify);
   return std::unique_ptr<Poco::Net::HTTPClientSession>(
       new Poco::Net::HTTPSClientSession(host, port, ctx));
@@ -146,7 +156,8 @@ base::Result<ClientResponse> exchange(const ClientOptions& options, const Client
     result.body.append(buf, static_cast<std::size_t>(in.gcount()));
     if (result.body.size() > options.max_response_bytes) {
       return base::fail(base::Errc::limit, "response from " + options.base_url + " over " +
-                                               std::to_string(options.max_response_bytes) + " bytes");
+                                               std::to_string(options.max_response_bytes) +
+                                               " bytes");
     }
   }
   return result;
@@ -178,11 +189,13 @@ std::string ClientResponse::error_message() const {
   return "HTTP " + std::to_string(status);
 }
 
-base::Result<ClientResponse> http_request(const ClientOptions& options, const ClientRequest& request) {
+base::Result<ClientResponse> http_request(const ClientOptions& options,
+                                          const ClientRequest& request) {
   try {
     return exchange(options, request);
   } catch (const Poco::SyntaxException& e) {
-    return base::fail(base::Errc::syntax, "server URL \"" + options.base_url + "\": " + e.displayText());
+    return base::fail(base::Errc::syntax,
+                      "server URL \"" + options.base_url + "\": " + e.displayText());
   } catch (const Poco::Exception& e) {
     return base::fail(base::Errc::io, request.method + " " + options.base_url + request.path +
                                           " failed: " + e.displayText());

@@ -12,13 +12,12 @@
 #pragma once
 
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "resolver/base/result.h"
 
@@ -62,7 +61,8 @@ struct ClientResponse {
 // Errc::syntax for a bad URL, Errc::io when the server cannot be reached, TLS fails or the
 // pinned fingerprint differs (the message says which), Errc::limit for a response over
 // max_response_bytes. Any HTTP status is a successful result: check `status`.
-base::Result<ClientResponse> http_request(const ClientOptions& options, const ClientRequest& request);
+base::Result<ClientResponse> http_request(const ClientOptions& options,
+                                          const ClientRequest& request);
 
 // Convenience wrapper holding the options.
 class Client {

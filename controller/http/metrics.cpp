@@ -12,10 +12,14 @@ namespace {
 
 std::string_view type_name(MetricType t) {
   switch (t) {
-    case MetricType::counter: return "counter";
-    case MetricType::gauge: return "gauge";
-    case MetricType::histogram: return "histogram";
-    case MetricType::untyped: return "untyped";
+    case MetricType::counter:
+      return "counter";
+    case MetricType::gauge:
+      return "gauge";
+    case MetricType::histogram:
+      return "histogram";
+    case MetricType::untyped:
+      return "untyped";
   }
   return "untyped";
 }
@@ -156,10 +160,14 @@ std::string escape_label_value(std::string_view value) {
   std::string out;
   out.reserve(value.size());
   for (char c : value) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '"') out += "\\\"";
-    else if (c == '\n') out += "\\n";
-    else out += c;
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '"')
+      out += "\\\"";
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out += c;
   }
   return out;
 }
@@ -168,9 +176,12 @@ std::string escape_help(std::string_view help) {
   std::string out;
   out.reserve(help.size());
   for (char c : help) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '\n') out += "\\n";
-    else out += c;
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out += c;
   }
   return out;
 }
@@ -241,11 +252,12 @@ std::string MetricsRegistry::render() {
     MetricFamily& merged = it->second;
     MetricFamily candidate = merged;
     candidate.samples.insert(candidate.samples.end(), f.samples.begin(), f.samples.end());
-    candidate.histograms.insert(candidate.histograms.end(), f.histograms.begin(), f.histograms.end());
-    std::string p = merged.type != f.type ? f.name + ": reported as " +
-                                                std::string(type_name(merged.type)) + " and " +
-                                                std::string(type_name(f.type))
-                                          : check_family(candidate);
+    candidate.histograms.insert(candidate.histograms.end(), f.histograms.begin(),
+                                f.histograms.end());
+    std::string p = merged.type != f.type
+                        ? f.name + ": reported as " + std::string(type_name(merged.type)) +
+                              " and " + std::string(type_name(f.type))
+                        : check_family(candidate);
     if (!p.empty()) {
       problem("metric family part left out: " + p);
       continue;
@@ -256,7 +268,9 @@ std::string MetricsRegistry::render() {
   MetricFamily errors{"gitns_metrics_render_errors_total",
                       "Metric families left out of a scrape because a collector produced "
                       "something invalid.",
-                      MetricType::counter, {{{}, static_cast<double>(render_errors_)}}, {}};
+                      MetricType::counter,
+                      {{{}, static_cast<double>(render_errors_)}},
+                      {}};
   if (!families.contains(errors.name)) families.emplace(errors.name, std::move(errors));
 
   std::string text;

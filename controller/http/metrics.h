@@ -42,8 +42,8 @@ struct MetricFamily {
   std::string name;  // [a-zA-Z_:][a-zA-Z0-9_:]*
   std::string help;
   MetricType type = MetricType::untyped;
-  std::vector<Sample> samples;               // counter, gauge, untyped
-  std::vector<HistogramSample> histograms;   // histogram
+  std::vector<Sample> samples;              // counter, gauge, untyped
+  std::vector<HistogramSample> histograms;  // histogram
 };
 
 using Collector = std::function<void(std::vector<MetricFamily>& out)>;

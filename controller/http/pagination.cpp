@@ -11,8 +11,8 @@ constexpr std::string_view kTokenPrefix = "v1:";
 
 // base64url without padding (RFC 4648 section 5), so the token needs no escaping in a URL.
 std::string to_base64url(std::string_view data) {
-  std::string b64 = wire::base64_encode(
-      {reinterpret_cast<const std::uint8_t*>(data.data()), data.size()});
+  std::string b64 =
+      wire::base64_encode({reinterpret_cast<const std::uint8_t*>(data.data()), data.size()});
   while (!b64.empty() && b64.back() == '=') b64.pop_back();
   for (char& c : b64) c = c == '+' ? '-' : c == '/' ? '_' : c;
   return b64;
@@ -40,8 +40,9 @@ base::Result<PageRequest> parse_page_request(const Request& request, std::size_t
     std::size_t v = 0;
     auto [end, ec] = std::from_chars(limit->data(), limit->data() + limit->size(), v);
     if (ec != std::errc() || end != limit->data() + limit->size() || v == 0 || v > max_limit) {
-      return base::fail(base::Errc::syntax, "query parameter limit: expected an integer from 1 to " +
-                                                std::to_string(max_limit));
+      return base::fail(
+          base::Errc::syntax,
+          "query parameter limit: expected an integer from 1 to " + std::to_string(max_limit));
     }
     page.limit = v;
   }

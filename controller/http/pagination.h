@@ -7,11 +7,10 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "controller/http/request.h"
 #include "resolver/base/result.h"
@@ -25,7 +24,8 @@ struct PageRequest {
 
 // Reads `limit` (1 to max_limit; absent: default_limit) and `continue`. Errc::syntax
 // with a message naming the parameter for anything else (answer it with 400).
-base::Result<PageRequest> parse_page_request(const Request& request, std::size_t default_limit = 100,
+base::Result<PageRequest> parse_page_request(const Request& request,
+                                             std::size_t default_limit = 100,
                                              std::size_t max_limit = 1000);
 
 std::string encode_continue_token(std::string_view last_key);
@@ -52,7 +52,8 @@ nlohmann::json paginate(const std::vector<T>& items, KeyFn key, ToJson to_json,
   }
   nlohmann::json metadata = nlohmann::json::object();
   if (n < available) {
-    metadata["continue"] = encode_continue_token(std::string_view(key(*(first + static_cast<std::ptrdiff_t>(n) - 1))));
+    metadata["continue"] =
+        encode_continue_token(std::string_view(key(*(first + static_cast<std::ptrdiff_t>(n) - 1))));
     metadata["remainingItemCount"] = available - n;
   }
   return {{"items", std::move(out_items)}, {"metadata", std::move(metadata)}};

@@ -55,16 +55,16 @@ base::Result<std::string> hash_password(std::string_view password, std::uint32_t
     return base::fail(base::Errc::malformed, "PBKDF2 iterations must be 1 to 50000000");
   }
   GITNS_TRY(crypto::Bytes salt, crypto::random_bytes(kSaltSize));
-  GITNS_TRY(crypto::Bytes hash, crypto::pbkdf2_hmac(crypto::DigestAlgorithm::sha256, password,
-                                                   salt, iterations, kHashSize));
-  return std::string(kPrefix) + std::to_string(iterations) + "$" + wire::base64_encode(salt) +
-         "$" + wire::base64_encode(hash);
+  GITNS_TRY(crypto::Bytes hash, crypto::pbkdf2_hmac(crypto::DigestAlgorithm::sha256, password, salt,
+                                                    iterations, kHashSize));
+  return std::string(kPrefix) + std::to_string(iterations) + "$" + wire::base64_encode(salt) + "$" +
+         wire::base64_encode(hash);
 }
 
 base::Result<bool> verify_password(std::string_view password, std::string_view encoded) {
   GITNS_TRY(Parsed p, parse(encoded));
   GITNS_TRY(crypto::Bytes hash, crypto::pbkdf2_hmac(crypto::DigestAlgorithm::sha256, password,
-                                                   p.salt, p.iterations, kHashSize));
+                                                    p.salt, p.iterations, kHashSize));
   return crypto::constant_time_equal(hash, p.hash);
 }
 

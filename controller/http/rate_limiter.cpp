@@ -29,7 +29,8 @@ RateLimiter::Bucket& RateLimiter::bucket(std::string_view key, const RateLimit& 
   Bucket& b = it->second;
   auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(now - b.updated).count();
   if (elapsed > 0) {
-    b.tokens = std::min(limit.burst, b.tokens + static_cast<double>(elapsed) * refill_rate_per_ms(limit));
+    b.tokens =
+        std::min(limit.burst, b.tokens + static_cast<double>(elapsed) * refill_rate_per_ms(limit));
     b.updated = now;
   }
   return b;
@@ -41,7 +42,8 @@ void RateLimiter::evict(std::chrono::system_clock::time_point now) {
   for (const auto& [k, b] : buckets_) {
     const RateLimit& l = limits_[k];
     auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(now - b.updated).count();
-    if (b.tokens + static_cast<double>(elapsed) * refill_rate_per_ms(l) >= l.burst) full.push_back(k);
+    if (b.tokens + static_cast<double>(elapsed) * refill_rate_per_ms(l) >= l.burst)
+      full.push_back(k);
   }
   if (full.empty()) {
     std::vector<std::pair<std::chrono::system_clock::time_point, std::string>> by_age;

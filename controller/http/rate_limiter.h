@@ -18,8 +18,8 @@ namespace gitns::http {
 using Clock = std::function<std::chrono::system_clock::time_point()>;
 
 struct RateLimit {
-  double burst = 5;                            // attempts allowed at once
-  std::chrono::milliseconds refill{60000};     // one more attempt per interval
+  double burst = 5;                         // attempts allowed at once
+  std::chrono::milliseconds refill{60000};  // one more attempt per interval
 };
 
 class RateLimiter {

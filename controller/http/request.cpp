@@ -17,9 +17,12 @@ bool iequals(std::string_view a, std::string_view b) noexcept {
 
 std::string_view role_name(Role role) noexcept {
   switch (role) {
-    case Role::viewer: return "viewer";
-    case Role::operator_: return "operator";
-    case Role::admin: return "admin";
+    case Role::viewer:
+      return "viewer";
+    case Role::operator_:
+      return "operator";
+    case Role::admin:
+      return "admin";
   }
   return "viewer";
 }
@@ -77,7 +80,9 @@ Response Response::no_content() {
   return r;
 }
 
-Response Response::bad_request(std::string_view message) { return error(400, "bad_request", message); }
+Response Response::bad_request(std::string_view message) {
+  return error(400, "bad_request", message);
+}
 Response Response::unauthorized(std::string_view message) {
   return error(401, "unauthorized", message).with_header("WWW-Authenticate", "Bearer");
 }
@@ -103,13 +108,12 @@ base::Result<nlohmann::json> parse_json_object(const Request& request) {
   try {
     value = nlohmann::json::parse(request.body);
   } catch (const nlohmann::json::parse_error& e) {
-    return base::fail(base::Errc::syntax,
-                      "malformed JSON body at byte " + std::to_string(e.byte) +
-                          ": expected a JSON object");
+    return base::fail(base::Errc::syntax, "malformed JSON body at byte " + std::to_string(e.byte) +
+                                              ": expected a JSON object");
   }
   if (!value.is_object()) {
-    return base::fail(base::Errc::syntax, std::string("expected a JSON object as the body, got ") +
-                                              value.type_name());
+    return base::fail(base::Errc::syntax,
+                      std::string("expected a JSON object as the body, got ") + value.type_name());
   }
   return value;
 }
@@ -153,7 +157,8 @@ base::Result<std::int64_t> integer_member(const nlohmann::json& object, std::str
   auto it = object.find(name);
   if (it == object.end() || it->is_null()) return fallback;
   if (!it->is_number_integer()) {
-    return base::fail(base::Errc::syntax, "field \"" + std::string(name) + "\": expected an integer");
+    return base::fail(base::Errc::syntax,
+                      "field \"" + std::string(name) + "\": expected an integer");
   }
   auto out_of_range = [&] {
     return base::fail(base::Errc::syntax, "field \"" + std::string(name) + "\": expected " +
@@ -194,11 +199,13 @@ Response error_response(const base::Error& error) {
     case Errc::out_of_zone:
     case Errc::limit:
       return Response::bad_request(error.to_string());
-    case Errc::not_found: return Response::not_found(error.to_string());
+    case Errc::not_found:
+      return Response::not_found(error.to_string());
     case Errc::semantic:
     case Errc::in_use:
       return Response::conflict(error.to_string());
-    case Errc::unsupported: return Response::error(501, "not_implemented", error.to_string());
+    case Errc::unsupported:
+      return Response::error(501, "not_implemented", error.to_string());
     case Errc::ok:
     case Errc::io:
       break;

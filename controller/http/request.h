@@ -7,13 +7,12 @@
 #include <functional>
 #include <initializer_list>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "resolver/base/result.h"
 
@@ -40,12 +39,12 @@ struct Request {
   std::string method;  // "GET", "POST", ...
   std::string path;    // percent-decoded path without the query, e.g. /api/v1/users/alice
   std::vector<std::pair<std::string, std::string>> query;  // decoded, in request order
-  std::vector<Header> headers;                              // names as sent
-  std::string body;  // raw bytes, never more than the server's body limit
+  std::vector<Header> headers;                             // names as sent
+  std::string body;            // raw bytes, never more than the server's body limit
   std::string client_address;  // peer IP address as text
   bool secure = false;         // arrived over HTTPS
   std::map<std::string, std::string, std::less<>> path_params;  // {name} segments of the route
-  std::optional<Principal> principal;  // set on routes that need a role
+  std::optional<Principal> principal;                           // set on routes that need a role
 
   // First header with this name, ASCII case-insensitive.
   std::optional<std::string_view> header(std::string_view name) const;
@@ -69,12 +68,12 @@ struct Response {
   static Response no_content();  // 204
 
   // The common errors, with their codes.
-  static Response bad_request(std::string_view message);          // 400 bad_request
-  static Response unauthorized(std::string_view message);         // 401 unauthorized
-  static Response forbidden(std::string_view message);            // 403 forbidden
-  static Response not_found(std::string_view message);            // 404 not_found
-  static Response conflict(std::string_view message);             // 409 conflict
-  static Response internal_error();                               // 500, says nothing inside
+  static Response bad_request(std::string_view message);   // 400 bad_request
+  static Response unauthorized(std::string_view message);  // 401 unauthorized
+  static Response forbidden(std::string_view message);     // 403 forbidden
+  static Response not_found(std::string_view message);     // 404 not_found
+  static Response conflict(std::string_view message);      // 409 conflict
+  static Response internal_error();                        // 500, says nothing inside
 
   Response& with_header(std::string name, std::string value) &;
   Response&& with_header(std::string name, std::string value) &&;

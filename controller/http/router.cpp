@@ -126,8 +126,8 @@ base::Result<std::vector<std::pair<std::string, std::string>>> parse_query(std::
 
 base::Status Router::add(std::string method, std::string pattern, std::optional<Role> min_role,
                          Handler handler) {
-  if (method.empty() || !std::all_of(method.begin(), method.end(),
-                                     [](char c) { return c >= 'A' && c <= 'Z'; })) {
+  if (method.empty() ||
+      !std::all_of(method.begin(), method.end(), [](char c) { return c >= 'A' && c <= 'Z'; })) {
     return base::fail(base::Errc::syntax, "route method must be upper-case letters: " + method);
   }
   GITNS_TRY(std::vector<std::string> segments, split_path(pattern));

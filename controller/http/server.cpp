@@ -55,7 +55,9 @@ class RequestStats {
     std::lock_guard lock(mutex_);
     MetricFamily requests{"gitns_http_requests_total",
                           "HTTP requests answered, by method, route pattern and status.",
-                          MetricType::counter, {}, {}};
+                          MetricType::counter,
+                          {},
+                          {}};
     for (const auto& [key, n] : counts_) {
       const auto& [method, route, status] = key;
       requests.samples.push_back(
@@ -64,7 +66,9 @@ class RequestStats {
     }
     MetricFamily duration{"gitns_http_request_duration_seconds",
                           "Time from reading a request's headers to sending its response.",
-                          MetricType::histogram, {}, {}};
+                          MetricType::histogram,
+                          {},
+                          {}};
     duration.histograms.push_back(
         {{},
          std::vector<double>(std::begin(kDurationBounds), std::end(kDurationBounds)),
@@ -117,7 +121,8 @@ class Dispatcher {
 };
 
 bool has_body(const HTTPServerRequest& req) {
-  return req.getChunkedTransferEncoding() || (req.hasContentLength() && req.getContentLength64() > 0);
+  return req.getChunkedTransferEncoding() ||
+         (req.hasContentLength() && req.getContentLength64() > 0);
 }
 
 std::string_view trim(std::string_view s) {
@@ -142,7 +147,8 @@ std::optional<std::string_view> bearer_token(const Request& r) {
 
 std::optional<Response> Dispatcher::authorize(const Route& route, Request& r) {
   auto token = bearer_token(r);
-  if (!token) return Response::unauthorized("this call needs an Authorization: Bearer TOKEN header");
+  if (!token)
+    return Response::unauthorized("this call needs an Authorization: Bearer TOKEN header");
   if (!auth_) return Response::unauthorized("this server has no authentication configured");
   auto principal = auth_(*token);
   if (!principal) {
@@ -227,14 +233,17 @@ Response Dispatcher::route_and_call(HTTPServerRequest& req, Request& r, Outcome&
   }
 
   switch (read_body(req, r.body)) {
-    case BodyRead::ok: body_unread = false; break;
+    case BodyRead::ok:
+      body_unread = false;
+      break;
     case BodyRead::too_large:
       drain(req);
-      return Response::error(413, "payload_too_large",
-                             "request body over the limit of " +
-                                 std::to_string(options_.max_body_bytes) + " bytes");
+      return Response::error(
+          413, "payload_too_large",
+          "request body over the limit of " + std::to_string(options_.max_body_bytes) + " bytes");
     case BodyRead::broken:
-      return Response::bad_request("the request body ended early or its chunked encoding is broken");
+      return Response::bad_request(
+          "the request body ended early or its chunked encoding is broken");
   }
 
   try {
@@ -306,7 +315,8 @@ class Handler final : public Poco::Net::HTTPRequestHandler {
       d_.log("error", "http request failed", {{"error", e.what()}});
       return;
     }
-    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     d_.stats().record(req.getMethod(), o.route, o.status, seconds);
     if (d_.options().access_log) {
       d_.log("info", "http",
@@ -350,7 +360,8 @@ Poco::Net::HTTPServerParams::Ptr server_params(const ServerOptions& o) {
 
 base::Failure bind_failure(const ListenAddress& a, const Poco::Exception& e) {
   std::string where = a.host + ":" + std::to_string(a.port);
-  auto code = e.displayText().find("in use") != std::string::npos ? base::Errc::in_use : base::Errc::io;
+  auto code =
+      e.displayText().find("in use") != std::string::npos ? base::Errc::in_use : base::Errc::io;
   return base::fail(code, "cannot listen on " + where + ": " + e.displayText());
 }
 
@@ -358,7 +369,8 @@ base::Failure bind_failure(const ListenAddress& a, const Poco::Exception& e) {
 
 // ---- listen addresses ----
 
-base::Result<ListenAddress> parse_listen_address(std::string_view text, std::string_view default_host) {
+base::Result<ListenAddress> parse_listen_address(std::string_view text,
+                                                 std::string_view default_host) {
   auto bad = [&] {
     return base::fail(base::Errc::syntax, "listen address \"" + std::string(text) +
                                               "\": expected ADDR:PORT, [IPV6]:PORT or PORT");
@@ -367,7 +379,8 @@ base::Result<ListenAddress> parse_listen_address(std::string_view text, std::str
   std::string_view port_text;
   if (text.starts_with("[")) {
     auto close = text.find(']');
-    if (close == std::string_view::npos || close + 1 >= text.size() || text[close + 1] != ':') return bad();
+    if (close == std::string_view::npos || close + 1 >= text.size() || text[close + 1] != ':')
+      return bad();
     a.host = std::string(text.substr(1, close - 1));
     port_text = text.substr(close + 2);
   } else if (auto colon = text.rfind(':'); colon != std::string_view::npos) {
@@ -380,12 +393,14 @@ base::Result<ListenAddress> parse_listen_address(std::string_view text, std::str
   if (a.host.empty()) a.host = std::string(default_host);
   unsigned port = 0;
   auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-  if (port_text.empty() || ec != std::errc() || end != port_text.data() + port_text.size() || port > 65535) {
+  if (port_text.empty() || ec != std::errc() || end != port_text.data() + port_text.size() ||
+      port > 65535) {
     return bad();
   }
   a.port = static_cast<std::uint16_t>(port);
   unsigned char buf[16];
-  bool ip = inet_pton(AF_INET, a.host.c_str(), buf) == 1 || inet_pton(AF_INET6, a.host.c_str(), buf) == 1;
+  bool ip =
+      inet_pton(AF_INET, a.host.c_str(), buf) == 1 || inet_pton(AF_INET6, a.host.c_str(), buf) == 1;
   if (!ip && a.host != "localhost") return bad();
   return a;
 }
@@ -411,7 +426,9 @@ Server::~Server() { stop(); }
 std::uint16_t Server::http_port() const noexcept { return impl_->http_port; }
 std::uint16_t Server::https_port() const noexcept { return impl_->https_port; }
 const std::string& Server::tls_cert_file() const noexcept { return impl_->tls.cert_file; }
-const std::string& Server::tls_fingerprint() const noexcept { return impl_->tls.sha256_fingerprint; }
+const std::string& Server::tls_fingerprint() const noexcept {
+  return impl_->tls.sha256_fingerprint;
+}
 
 void Server::stop() {
   if (!impl_ || impl_->stopped) return;
@@ -428,7 +445,8 @@ void Server::stop() {
 base::Result<std::unique_ptr<Server>> Server::start(ServerOptions options, Router router,
                                                     Authenticator authenticator) {
   if (options.http_listen.empty() && options.https_listen.empty()) {
-    return base::fail(base::Errc::syntax, "the HTTP server needs an HTTP or an HTTPS listen address");
+    return base::fail(base::Errc::syntax,
+                      "the HTTP server needs an HTTP or an HTTPS listen address");
   }
   if (options.max_threads == 0) options.max_threads = 1;
   std::optional<ListenAddress> http_addr, https_addr;
@@ -445,8 +463,8 @@ base::Result<std::unique_ptr<Server>> Server::start(ServerOptions options, Route
   }
   auto params = server_params(options);
   impl->metrics = options.metrics;
-  impl->dispatcher = std::make_unique<Dispatcher>(std::move(options), std::move(router),
-                                                  std::move(authenticator));
+  impl->dispatcher =
+      std::make_unique<Dispatcher>(std::move(options), std::move(router), std::move(authenticator));
   const ServerOptions& o = impl->dispatcher->options();
   int threads = static_cast<int>(o.max_threads);
   impl->pool = std::make_unique<Poco::ThreadPool>(2, 2 * threads + 4, 60);
@@ -457,8 +475,8 @@ base::Result<std::unique_ptr<Server>> Server::start(ServerOptions options, Route
       // SO_REUSEADDR for quick restarts, never SO_REUSEPORT: a second gitnsd must fail to bind.
       socket.bind(Poco::Net::SocketAddress(http_addr->host, http_addr->port), true, false);
       socket.listen(64);
-      impl->http = std::make_unique<Poco::Net::HTTPServer>(
-          new Factory(*impl->dispatcher, false), *impl->pool, socket, params);
+      impl->http = std::make_unique<Poco::Net::HTTPServer>(new Factory(*impl->dispatcher, false),
+                                                           *impl->pool, socket, params);
       impl->http_port = socket.address().port();
     } catch (const Poco::Exception& e) {
       return bind_failure(*http_addr, e);
@@ -485,8 +503,8 @@ base::Result<std::unique_ptr<Server>> Server::start(ServerOptions options, Route
       Poco::Net::SecureServerSocket socket(context);
       socket.bind(Poco::Net::SocketAddress(https_addr->host, https_addr->port), true, false);
       socket.listen(64);
-      impl->https = std::make_unique<Poco::Net::HTTPServer>(
-          new Factory(*impl->dispatcher, true), *impl->pool, socket, params);
+      impl->https = std::make_unique<Poco::Net::HTTPServer>(new Factory(*impl->dispatcher, true),
+                                                            *impl->pool, socket, params);
       impl->https_port = socket.address().port();
     } catch (const Poco::Exception& e) {
       return bind_failure(*https_addr, e);

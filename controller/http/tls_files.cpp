@@ -42,13 +42,15 @@ base::Result<crypto::CertificateInfo> check_pair(const std::string& cert_file,
   return info;
 }
 
-base::Result<TlsFiles> generate(const std::string& dir, const std::vector<std::string>& extra_names) {
+base::Result<TlsFiles> generate(const std::string& dir,
+                                const std::vector<std::string>& extra_names) {
   crypto::SelfSignedRequest req;
   req.common_name = "gitns";
   req.dns_names = {"localhost"};
   req.ip_addresses = {"127.0.0.1", "::1"};
   char host[256] = {};
-  if (gethostname(host, sizeof host - 1) == 0 && host[0] != '\0' && std::string(host) != "localhost") {
+  if (gethostname(host, sizeof host - 1) == 0 && host[0] != '\0' &&
+      std::string(host) != "localhost") {
     req.dns_names.push_back(host);
   }
   for (const auto& n : extra_names) (is_ip(n) ? req.ip_addresses : req.dns_names).push_back(n);
@@ -85,7 +87,8 @@ base::Result<TlsFiles> ensure_tls_files(const std::string& cert_file, const std:
   std::string dir = state_dir + "/tls";
   TlsFiles existing{dir + "/self-signed.crt", dir + "/self-signed.key", true, {}};
   std::error_code ec;
-  if (std::filesystem::exists(existing.cert_file, ec) && std::filesystem::exists(existing.key_file, ec)) {
+  if (std::filesystem::exists(existing.cert_file, ec) &&
+      std::filesystem::exists(existing.key_file, ec)) {
     auto info = check_pair(existing.cert_file, existing.key_file);
     if (info && info->not_after - kRenewBefore > std::time(nullptr)) {
       existing.sha256_fingerprint = info->sha256_fingerprint;

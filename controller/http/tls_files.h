@@ -14,7 +14,7 @@ namespace gitns::http {
 struct TlsFiles {
   std::string cert_file;
   std::string key_file;
-  bool generated = false;  // made (or reused from an earlier start) by this module
+  bool generated = false;          // made (or reused from an earlier start) by this module
   std::string sha256_fingerprint;  // of the certificate, for clients to pin
 };
 

@@ -8,9 +8,8 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 namespace gitns::http {
 namespace {
@@ -30,9 +29,9 @@ nlohmann::json to_json(const User& u) {
 }
 
 nlohmann::json to_json(const ApiToken& t) {
-  return {{"id", t.id},          {"user", t.user},       {"name", t.name},
-          {"role", role_name(t.role)}, {"hash", t.hash}, {"created", t.created},
-          {"expires", t.expires}};
+  return {
+      {"id", t.id},     {"user", t.user},       {"name", t.name},      {"role", role_name(t.role)},
+      {"hash", t.hash}, {"created", t.created}, {"expires", t.expires}};
 }
 
 Role read_role(const nlohmann::json& j) {
@@ -183,9 +182,8 @@ base::Status JsonFileUserStore::load() {
 }
 
 base::Status JsonFileUserStore::persist() {
-  nlohmann::json doc = {{"version", 1},
-                        {"users", nlohmann::json::array()},
-                        {"tokens", nlohmann::json::array()}};
+  nlohmann::json doc = {
+      {"version", 1}, {"users", nlohmann::json::array()}, {"tokens", nlohmann::json::array()}};
   for (const auto& [_, u] : users_) doc["users"].push_back(to_json(u));
   for (const auto& [_, t] : tokens_) doc["tokens"].push_back(to_json(t));
   return write_file_atomically(path_, doc.dump(2) + "\n", 0600);

@@ -20,17 +20,17 @@ namespace gitns::http {
 struct User {
   std::string name;
   Role role = Role::viewer;
-  std::string password_hash;  // password.h's encoded form, never the password
-  std::string totp_secret;    // base32; empty while two-factor login is off
-  std::string totp_pending;   // base32 secret handed out by enrolment, not yet confirmed
+  std::string password_hash;         // password.h's encoded form, never the password
+  std::string totp_secret;           // base32; empty while two-factor login is off
+  std::string totp_pending;          // base32 secret handed out by enrolment, not yet confirmed
   std::uint64_t totp_last_step = 0;  // newest TOTP step accepted: each code works once
   std::int64_t created = 0;          // Unix seconds
 };
 
 struct ApiToken {
-  std::string id;    // public handle ("tok_" + hex), shown in lists and used to revoke
-  std::string user;  // owner
-  std::string name;  // what the owner called it ("ci-pipeline")
+  std::string id;            // public handle ("tok_" + hex), shown in lists and used to revoke
+  std::string user;          // owner
+  std::string name;          // what the owner called it ("ci-pipeline")
   Role role = Role::viewer;  // at most the owner's role; the owner's current role caps it
   std::string hash;          // SHA-256 of the token, lowercase hex; the token is never stored
   std::int64_t created = 0;
@@ -50,7 +50,7 @@ class UserStore {
 
   virtual base::Result<std::vector<ApiToken>> tokens() const = 0;  // sorted by id
   virtual base::Result<std::optional<ApiToken>> find_token_by_hash(std::string_view hash) const = 0;
-  virtual base::Status put_token(const ApiToken& token) = 0;  // insert or replace by id
+  virtual base::Status put_token(const ApiToken& token) = 0;   // insert or replace by id
   virtual base::Status remove_token(std::string_view id) = 0;  // Errc::not_found if absent
 };
 
@@ -95,6 +95,7 @@ class JsonFileUserStore final : public MemoryUserStore {
 
 // Writes `contents` to `path` atomically (temporary file in the same folder, fsync,
 // rename, fsync of the folder) with the given permission bits.
-base::Status write_file_atomically(const std::string& path, std::string_view contents, unsigned mode);
+base::Status write_file_atomically(const std::string& path, std::string_view contents,
+                                   unsigned mode);
 
 }  // namespace gitns::http

@@ -38,8 +38,10 @@ base::Result<WebhookSender> verify_github(std::string_view header, std::string_v
 
 base::Result<WebhookSender> verify_gitlab(std::string_view header, std::string_view secret) {
   // Compare digests so the time taken does not depend on the secret's length either.
-  GITNS_TRY(crypto::Bytes given, crypto::digest(crypto::DigestAlgorithm::sha256, crypto::as_bytes(header)));
-  GITNS_TRY(crypto::Bytes expected, crypto::digest(crypto::DigestAlgorithm::sha256, crypto::as_bytes(secret)));
+  GITNS_TRY(crypto::Bytes given,
+            crypto::digest(crypto::DigestAlgorithm::sha256, crypto::as_bytes(header)));
+  GITNS_TRY(crypto::Bytes expected,
+            crypto::digest(crypto::DigestAlgorithm::sha256, crypto::as_bytes(secret)));
   if (!crypto::constant_time_equal(given, expected)) {
     return base::fail(base::Errc::malformed, "X-Gitlab-Token does not match");
   }
@@ -49,9 +51,9 @@ base::Result<WebhookSender> verify_gitlab(std::string_view header, std::string_v
 Response handle(const Request& request, const WebhookConfig& config, const TriggerFn& trigger) {
   auto secret = read_webhook_secret(config);
   if (!secret) {
-    return Response::error(503, "webhook_not_configured",
-                           "the webhook secret is not configured on this server: " +
-                               secret.error().message);
+    return Response::error(
+        503, "webhook_not_configured",
+        "the webhook secret is not configured on this server: " + secret.error().message);
   }
   auto sender = verify_webhook(request, *secret);
   if (!sender) {
@@ -76,7 +78,8 @@ Response handle(const Request& request, const WebhookConfig& config, const Trigg
 }  // namespace
 
 base::Result<WebhookSender> verify_webhook(const Request& request, std::string_view secret) {
-  if (auto sig = request.header("X-Hub-Signature-256")) return verify_github(*sig, secret, request.body);
+  if (auto sig = request.header("X-Hub-Signature-256"))
+    return verify_github(*sig, secret, request.body);
   if (auto token = request.header("X-Gitlab-Token")) return verify_gitlab(*token, secret);
   return base::fail(base::Errc::not_found, "missing X-Hub-Signature-256 or X-Gitlab-Token");
 }

@@ -37,20 +37,28 @@ const unsigned char* key_pointer(std::span<const std::uint8_t> key) noexcept {
 
 std::size_t digest_size(DigestAlgorithm algorithm) noexcept {
   switch (algorithm) {
-    case DigestAlgorithm::sha1: return 20;
-    case DigestAlgorithm::sha256: return 32;
-    case DigestAlgorithm::sha384: return 48;
-    case DigestAlgorithm::sha512: return 64;
+    case DigestAlgorithm::sha1:
+      return 20;
+    case DigestAlgorithm::sha256:
+      return 32;
+    case DigestAlgorithm::sha384:
+      return 48;
+    case DigestAlgorithm::sha512:
+      return 64;
   }
   return 0;
 }
 
 std::string_view digest_name(DigestAlgorithm algorithm) noexcept {
   switch (algorithm) {
-    case DigestAlgorithm::sha1: return "sha1";
-    case DigestAlgorithm::sha256: return "sha256";
-    case DigestAlgorithm::sha384: return "sha384";
-    case DigestAlgorithm::sha512: return "sha512";
+    case DigestAlgorithm::sha1:
+      return "sha1";
+    case DigestAlgorithm::sha256:
+      return "sha256";
+    case DigestAlgorithm::sha384:
+      return "sha384";
+    case DigestAlgorithm::sha512:
+      return "sha512";
   }
   return "unknown";
 }

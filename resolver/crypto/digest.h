@@ -27,7 +27,7 @@ inline std::span<const std::uint8_t> as_bytes(std::string_view text) noexcept {
 
 enum class DigestAlgorithm { sha1, sha256, sha384, sha512 };
 
-std::size_t digest_size(DigestAlgorithm algorithm) noexcept;  // 20, 32, 48, 64
+std::size_t digest_size(DigestAlgorithm algorithm) noexcept;       // 20, 32, 48, 64
 std::string_view digest_name(DigestAlgorithm algorithm) noexcept;  // "sha1", "sha256", ...
 // Accepts "sha256", "SHA256", "SHA-256" (any case); nullopt for anything else.
 std::optional<DigestAlgorithm> digest_from_name(std::string_view name) noexcept;

@@ -54,8 +54,8 @@ base::Result<Bytes> scrypt(std::string_view password, std::span<const std::uint8
   }
   Bytes out(length);
   std::uint64_t max_memory = static_cast<std::uint64_t>(memory) + (1u << 20);
-  if (EVP_PBE_scrypt(password.data(), password.size(), salt.data(), salt.size(), params.n,
-                     params.r, params.p, max_memory, out.data(), out.size()) != 1) {
+  if (EVP_PBE_scrypt(password.data(), password.size(), salt.data(), salt.size(), params.n, params.r,
+                     params.p, max_memory, out.data(), out.size()) != 1) {
     return detail::openssl_failure("scrypt");
   }
   return out;

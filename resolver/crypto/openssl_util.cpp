@@ -22,20 +22,28 @@ base::Failure openssl_failure(std::string_view what) {
 
 const evp_md_st* evp_md(DigestAlgorithm algorithm) noexcept {
   switch (algorithm) {
-    case DigestAlgorithm::sha1: return EVP_sha1();
-    case DigestAlgorithm::sha256: return EVP_sha256();
-    case DigestAlgorithm::sha384: return EVP_sha384();
-    case DigestAlgorithm::sha512: return EVP_sha512();
+    case DigestAlgorithm::sha1:
+      return EVP_sha1();
+    case DigestAlgorithm::sha256:
+      return EVP_sha256();
+    case DigestAlgorithm::sha384:
+      return EVP_sha384();
+    case DigestAlgorithm::sha512:
+      return EVP_sha512();
   }
   return EVP_sha256();
 }
 
 const char* ossl_digest_name(DigestAlgorithm algorithm) noexcept {
   switch (algorithm) {
-    case DigestAlgorithm::sha1: return "SHA1";
-    case DigestAlgorithm::sha256: return "SHA2-256";
-    case DigestAlgorithm::sha384: return "SHA2-384";
-    case DigestAlgorithm::sha512: return "SHA2-512";
+    case DigestAlgorithm::sha1:
+      return "SHA1";
+    case DigestAlgorithm::sha256:
+      return "SHA2-256";
+    case DigestAlgorithm::sha384:
+      return "SHA2-384";
+    case DigestAlgorithm::sha512:
+      return "SHA2-512";
   }
   return "SHA2-256";
 }

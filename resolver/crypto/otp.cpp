@@ -7,16 +7,15 @@
 namespace gitns::crypto {
 namespace {
 
-constexpr std::uint32_t kPow10[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000,
-                                    100000000};
+constexpr std::uint32_t kPow10[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000};
 
 // Percent-encoding for a URI path segment or query value: unreserved characters stay.
 std::string uri_escape(std::string_view text) {
   static constexpr char digits[] = "0123456789ABCDEF";
   std::string out;
   for (unsigned char c : text) {
-    bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-                      (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
+    bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                      c == '-' || c == '.' || c == '_' || c == '~';
     if (unreserved) {
       out += static_cast<char>(c);
     } else {
@@ -75,8 +74,9 @@ base::Result<std::optional<std::uint64_t>> totp_verify(std::span<const std::uint
                                                        std::int64_t unix_time,
                                                        const TotpParams& params, int window) {
   if (params.period <= 0) return base::fail(base::Errc::malformed, "TOTP: period must be positive");
-  bool well_formed = code.size() == static_cast<std::size_t>(params.digits) &&
-                     std::all_of(code.begin(), code.end(), [](char c) { return c >= '0' && c <= '9'; });
+  bool well_formed =
+      code.size() == static_cast<std::size_t>(params.digits) &&
+      std::all_of(code.begin(), code.end(), [](char c) { return c >= '0' && c <= '9'; });
   if (!well_formed) return std::optional<std::uint64_t>();
   std::uint64_t now = totp_step(unix_time, params);
   std::optional<std::uint64_t> match;

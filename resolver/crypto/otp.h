@@ -15,7 +15,7 @@ namespace gitns::crypto {
 
 struct HotpParams {
   DigestAlgorithm algorithm = DigestAlgorithm::sha1;  // what authenticator apps assume
-  int digits = 6;                                      // 6 to 8 (RFC 4226 section 5.3)
+  int digits = 6;                                     // 6 to 8 (RFC 4226 section 5.3)
 };
 
 // The code for `counter`, zero-padded to `digits`. Errc::malformed for digits outside 6-8.

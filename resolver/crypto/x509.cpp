@@ -96,9 +96,9 @@ base::Status set_serial(X509* cert) {
 
 base::Status set_names_and_validity(X509* cert, const SelfSignedRequest& request) {
   X509_NAME* name = X509_get_subject_name(cert);
-  if (X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8,
-                                 reinterpret_cast<const unsigned char*>(request.common_name.c_str()),
-                                 -1, -1, 0) != 1 ||
+  if (X509_NAME_add_entry_by_txt(
+          name, "CN", MBSTRING_UTF8,
+          reinterpret_cast<const unsigned char*>(request.common_name.c_str()), -1, -1, 0) != 1 ||
       X509_set_issuer_name(cert, name) != 1) {
     return detail::openssl_failure("setting the certificate name");
   }
@@ -159,8 +159,8 @@ base::Result<std::int64_t> unix_time(const ASN1_TIME* time) {
 }
 
 void read_alt_names(X509* cert, CertificateInfo& info) {
-  Ptr<GENERAL_NAMES> names(static_cast<GENERAL_NAMES*>(
-      X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr)));
+  Ptr<GENERAL_NAMES> names(
+      static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr)));
   if (!names) return;
   for (int i = 0; i < sk_GENERAL_NAME_num(names.get()); ++i) {
     const GENERAL_NAME* gn = sk_GENERAL_NAME_value(names.get(), i);

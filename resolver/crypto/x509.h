@@ -40,7 +40,7 @@ struct CertificateInfo {
   std::vector<std::string> ip_addresses;
   std::int64_t not_before = 0;  // Unix seconds
   std::int64_t not_after = 0;
-  bool self_signed = false;  // issuer == subject and the signature verifies with its key
+  bool self_signed = false;          // issuer == subject and the signature verifies with its key
   std::string public_key_algorithm;  // "EC P-256", "RSA 2048", "ED25519", ...
   std::string sha256_fingerprint;    // lowercase hex of SHA-256 over the DER certificate
   std::string spki_sha256;           // lowercase hex of SHA-256 over the DER SubjectPublicKeyInfo

@@ -12,8 +12,12 @@ using test::bytes_of;
 // RFC 4648 section 10.
 TEST(Base32, Rfc4648Vectors) {
   const std::pair<const char*, const char*> vectors[] = {
-      {"", ""},           {"f", "MY======"},         {"fo", "MZXQ===="},
-      {"foo", "MZXW6==="}, {"foob", "MZXW6YQ="},     {"fooba", "MZXW6YTB"},
+      {"", ""},
+      {"f", "MY======"},
+      {"fo", "MZXQ===="},
+      {"foo", "MZXW6==="},
+      {"foob", "MZXW6YQ="},
+      {"fooba", "MZXW6YTB"},
       {"foobar", "MZXW6YTBOI======"},
   };
   for (auto [plain, encoded] : vectors) {

@@ -36,7 +36,8 @@ TEST(Pbkdf2, RejectsBadParameters) {
   ASSERT_FALSE(zero.ok());
   EXPECT_EQ(zero.error().code, base::Errc::malformed);
   EXPECT_FALSE(pbkdf2_hmac(DigestAlgorithm::sha256, "pw", bytes_of("salt"), 1, 0).ok());
-  EXPECT_FALSE(pbkdf2_hmac(DigestAlgorithm::sha256, "pw", bytes_of("salt"), 1, (1u << 20) + 1).ok());
+  EXPECT_FALSE(
+      pbkdf2_hmac(DigestAlgorithm::sha256, "pw", bytes_of("salt"), 1, (1u << 20) + 1).ok());
 }
 
 // RFC 7914 section 12, the first two vectors (the others take seconds and 1 GiB).
@@ -65,7 +66,7 @@ TEST(Random, BytesDifferAndFillWholeBuffer) {
   auto b = random_bytes(32);
   ASSERT_TRUE(a.ok() && b.ok());
   EXPECT_EQ(a->size(), 32u);
-  EXPECT_NE(*a, *b);  // 2^-256 chance of a false failure
+  EXPECT_NE(*a, *b);                  // 2^-256 chance of a false failure
   auto big = random_bytes(3u << 20);  // more than one RAND_bytes call
   ASSERT_TRUE(big.ok());
   std::size_t zeros = 0;

@@ -90,9 +90,10 @@ TEST(Otp, RejectsBadDigitCounts) {
 TEST(Otp, AuthUriCarriesSecretAndParameters) {
   auto key = bytes_of("12345678901234567890");
   std::string uri = otpauth_uri("gitns lab", "alice@example.com", key);
-  EXPECT_EQ(uri,
-            "otpauth://totp/gitns%20lab:alice%40example.com?secret="
-            "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=gitns%20lab&algorithm=SHA1&digits=6&period=30");
+  EXPECT_EQ(
+      uri,
+      "otpauth://totp/gitns%20lab:alice%40example.com?secret="
+      "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=gitns%20lab&algorithm=SHA1&digits=6&period=30");
   auto secret = base32_decode("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ");
   EXPECT_EQ(*secret, key);
 }

@@ -76,7 +76,8 @@ TEST(SelfSigned, RejectsNamesThatCouldInjectConfig) {
 }
 
 TEST(Inspect, RejectsNonCertificates) {
-  for (const char* bad : {"", "hello", "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"}) {
+  for (const char* bad :
+       {"", "hello", "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"}) {
     auto info = inspect_certificate_pem(bad);
     ASSERT_FALSE(info.ok());
     EXPECT_EQ(info.error().code, base::Errc::malformed);
@@ -97,8 +98,11 @@ TEST(SelfSigned, OpensslVerifiesItAsServerCertificate) {
   std::ofstream(path) << kc->certificate_pem;
   std::string base = "openssl verify -CAfile " + path + " -purpose sslserver ";
   EXPECT_EQ(std::system((base + "-verify_ip 127.0.0.1 " + path + " >/dev/null 2>&1").c_str()), 0);
-  EXPECT_EQ(std::system((base + "-verify_hostname localhost " + path + " >/dev/null 2>&1").c_str()), 0);
-  EXPECT_NE(std::system((base + "-verify_hostname other.example " + path + " >/dev/null 2>&1").c_str()), 0);
+  EXPECT_EQ(std::system((base + "-verify_hostname localhost " + path + " >/dev/null 2>&1").c_str()),
+            0);
+  EXPECT_NE(
+      std::system((base + "-verify_hostname other.example " + path + " >/dev/null 2>&1").c_str()),
+      0);
   std::filesystem::remove_all(dir);
 }
 

@@ -40,11 +40,12 @@ TEST(Password, DefaultIterationsAreHigh) {
 }
 
 TEST(Password, RejectsForeignOrDamagedHashes) {
-  for (const char* bad : {"", "plaintext", "$pbkdf2-sha1$1000$c2FsdA==$aGFzaA==",
-                          "$pbkdf2-sha256$0$c2FsdA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
-                          "$pbkdf2-sha256$1000$c2FsdA==$c2hvcnQ=",  // hash too short
-                          "$pbkdf2-sha256$99999999999$c2FsdA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
-                          "$pbkdf2-sha256$1000$!!$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="}) {
+  for (const char* bad :
+       {"", "plaintext", "$pbkdf2-sha1$1000$c2FsdA==$aGFzaA==",
+        "$pbkdf2-sha256$0$c2FsdA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+        "$pbkdf2-sha256$1000$c2FsdA==$c2hvcnQ=",  // hash too short
+        "$pbkdf2-sha256$99999999999$c2FsdA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+        "$pbkdf2-sha256$1000$!!$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="}) {
     auto v = verify_password("pw", bad);
     EXPECT_FALSE(v.ok()) << bad;
     EXPECT_EQ(password_hash_iterations(bad), 0u) << bad;
@@ -78,7 +79,8 @@ TEST(RateLimiter, AllOrNothingAcrossKeys) {
   RateLimit many{10, std::chrono::seconds(60)};
   EXPECT_EQ(limiter.try_acquire({{"user:a", one}, {"addr:x", many}}).count(), 0);
   // user:a is empty, so addr:x must not be charged for the refused attempt.
-  for (int i = 0; i < 5; ++i) EXPECT_GT(limiter.try_acquire({{"user:a", one}, {"addr:x", many}}).count(), 0);
+  for (int i = 0; i < 5; ++i)
+    EXPECT_GT(limiter.try_acquire({{"user:a", one}, {"addr:x", many}}).count(), 0);
   for (int i = 0; i < 9; ++i) EXPECT_EQ(limiter.try_acquire({{"addr:x", many}}).count(), 0) << i;
   EXPECT_GT(limiter.try_acquire({{"addr:x", many}}).count(), 0);
 }
@@ -105,7 +107,7 @@ TEST(JsonFileUserStore, PersistsAtomicallyWithPrivatePermissions) {
     ASSERT_TRUE((*store)->put_token({"tok_1", "alice", "ci", Role::viewer, "abc", 1, 0}).ok());
     ASSERT_TRUE((*store)->put_token({"tok_2", "alice", "cd", Role::operator_, "def", 1, 99}).ok());
   }
-  struct stat st{};
+  struct stat st {};
   ASSERT_EQ(::stat(path.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);
   EXPECT_FALSE(std::filesystem::exists(dir.file(".users.json.tmp")));
@@ -186,14 +188,16 @@ TEST_F(AuthServiceTest, BootstrapFromFileEnvOrGenerated) {
   ::setenv("GITNS_TEST_ADMIN_PW", "from-the-environment", 1);
   ASSERT_TRUE(a2.bootstrap_admin({"admin", "", "GITNS_TEST_ADMIN_PW"})->created);
   ::unsetenv("GITNS_TEST_ADMIN_PW");
-  EXPECT_EQ(a2.login({"admin", "from-the-environment", "", "x"})->outcome, LoginResult::Outcome::ok);
+  EXPECT_EQ(a2.login({"admin", "from-the-environment", "", "x"})->outcome,
+            LoginResult::Outcome::ok);
 
   MemoryUserStore s3;
   AuthService a3(s3, test::fast_auth_config(clock_));
   auto gen = a3.bootstrap_admin({"admin", "", "GITNS_TEST_UNSET_VARIABLE"});
   ASSERT_TRUE(gen.ok());
   EXPECT_GE(gen->generated_password.size(), 20u);
-  EXPECT_EQ(a3.login({"admin", gen->generated_password, "", "x"})->outcome, LoginResult::Outcome::ok);
+  EXPECT_EQ(a3.login({"admin", gen->generated_password, "", "x"})->outcome,
+            LoginResult::Outcome::ok);
   EXPECT_EQ((*a3.find_user("admin"))->role, Role::admin);
 
   MemoryUserStore s4;
@@ -234,7 +238,9 @@ TEST_F(AuthServiceTest, SessionsAndTokensAuthenticateUntilTheyEnd) {
   clock_.seconds += 12 * 3600;
   EXPECT_EQ(auth_.authenticate(l.token).error().code, base::Errc::not_found);
 
-  for (const char* junk : {"", "gns_s_", "gns_t_zz", "Bearer x", "gns_s_0000000000000000000000000000000000000000000000000000000000000000"}) {
+  for (const char* junk :
+       {"", "gns_s_", "gns_t_zz", "Bearer x",
+        "gns_s_0000000000000000000000000000000000000000000000000000000000000000"}) {
     EXPECT_EQ(auth_.authenticate(junk).error().code, base::Errc::not_found) << junk;
   }
 }
@@ -256,16 +262,19 @@ TEST_F(AuthServiceTest, RoleChangesAndDeletionApplyAtOnce) {
   // The last admin stays.
   EXPECT_EQ(auth_.delete_user("root").error().code, base::Errc::semantic);
   EXPECT_EQ(auth_.set_role("root", Role::operator_).error().code, base::Errc::semantic);
-  EXPECT_EQ(auth_.create_user("Bad Name", "long-enough", Role::viewer).error().code, base::Errc::syntax);
+  EXPECT_EQ(auth_.create_user("Bad Name", "long-enough", Role::viewer).error().code,
+            base::Errc::syntax);
   EXPECT_EQ(auth_.create_user("me", "long-enough", Role::viewer).error().code, base::Errc::syntax);
   EXPECT_EQ(auth_.create_user("carol", "short", Role::viewer).error().code, base::Errc::syntax);
-  EXPECT_EQ(auth_.create_user("root", "long-enough", Role::viewer).error().code, base::Errc::semantic);
+  EXPECT_EQ(auth_.create_user("root", "long-enough", Role::viewer).error().code,
+            base::Errc::semantic);
 }
 
 TEST_F(AuthServiceTest, PasswordChangeEndsSessions) {
   ASSERT_TRUE(auth_.create_user("dana", "first-password", Role::viewer).ok());
   auto l = login("dana", "first-password");
-  EXPECT_EQ(auth_.change_password("dana", "wrong", "second-password").error().code, base::Errc::malformed);
+  EXPECT_EQ(auth_.change_password("dana", "wrong", "second-password").error().code,
+            base::Errc::malformed);
   ASSERT_TRUE(auth_.change_password("dana", "first-password", "second-password").ok());
   EXPECT_FALSE(auth_.authenticate(l.token).ok());
   EXPECT_EQ(login("dana", "first-password").outcome, LoginResult::Outcome::invalid_credentials);
@@ -283,20 +292,26 @@ TEST_F(AuthServiceTest, TotpLoginWithRfc6238Vectors) {
 
   clock_.seconds = 59;  // RFC: 94287082, so the 6-digit code is 287082
   EXPECT_EQ(login("erin", "erin-password").outcome, LoginResult::Outcome::totp_required);
-  EXPECT_EQ(login("erin", "erin-password", "287083").outcome, LoginResult::Outcome::invalid_credentials);
-  EXPECT_EQ(login("erin", "wrong-password", "287082").outcome, LoginResult::Outcome::invalid_credentials);
+  EXPECT_EQ(login("erin", "erin-password", "287083").outcome,
+            LoginResult::Outcome::invalid_credentials);
+  EXPECT_EQ(login("erin", "wrong-password", "287082").outcome,
+            LoginResult::Outcome::invalid_credentials);
   EXPECT_EQ(login("erin", "erin-password", "287082").outcome, LoginResult::Outcome::ok);
   // The same code again (replay) is refused even inside its 30 s step.
-  EXPECT_EQ(login("erin", "erin-password", "287082").outcome, LoginResult::Outcome::invalid_credentials);
+  EXPECT_EQ(login("erin", "erin-password", "287082").outcome,
+            LoginResult::Outcome::invalid_credentials);
 
   clock_.seconds = 1111111109;  // RFC: 07081804
   EXPECT_EQ(login("erin", "erin-password", "081804").outcome, LoginResult::Outcome::ok);
   clock_.seconds = 1111111111;  // RFC: 14050471 (next step); the previous code is spent
-  EXPECT_EQ(login("erin", "erin-password", "081804").outcome, LoginResult::Outcome::invalid_credentials);
-  EXPECT_EQ(login("erin", "erin-password", "050471", "192.0.2.9").outcome, LoginResult::Outcome::ok);
+  EXPECT_EQ(login("erin", "erin-password", "081804").outcome,
+            LoginResult::Outcome::invalid_credentials);
+  EXPECT_EQ(login("erin", "erin-password", "050471", "192.0.2.9").outcome,
+            LoginResult::Outcome::ok);
   clock_.seconds = 1234567890;  // RFC: 89005924; one step of drift either way is accepted
   clock_.seconds += 30;
-  EXPECT_EQ(login("erin", "erin-password", "005924", "192.0.2.9").outcome, LoginResult::Outcome::ok);
+  EXPECT_EQ(login("erin", "erin-password", "005924", "192.0.2.9").outcome,
+            LoginResult::Outcome::ok);
   clock_.seconds = 2000000000 + 90;  // RFC 69279037, three steps ago: too old
   EXPECT_EQ(login("erin", "erin-password", "279037", "192.0.2.10").outcome,
             LoginResult::Outcome::invalid_credentials);
@@ -339,7 +354,8 @@ TEST_F(AuthServiceTest, LoginRateLimitPerUserAndPerAddress) {
 
   // Per address: 20 attempts at once for any mix of names, unknown ones included.
   for (int i = 0; i < 20; ++i) login("nobody" + std::to_string(i), "x", "", "192.0.2.200");
-  EXPECT_EQ(login("gail", "gail-password", "", "192.0.2.200").outcome, LoginResult::Outcome::rate_limited);
+  EXPECT_EQ(login("gail", "gail-password", "", "192.0.2.200").outcome,
+            LoginResult::Outcome::rate_limited);
   EXPECT_EQ(login("gail", "gail-password", "", "192.0.2.201").outcome, LoginResult::Outcome::ok);
 }
 

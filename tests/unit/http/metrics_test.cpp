@@ -45,12 +45,15 @@ TEST(MetricsRegistry, RendersCountersGaugesAndHistogramsThatParseBack) {
     out.push_back(counter("gitns_queries_total",
                           {{{{"protocol", "udp"}, {"qtype", "A"}, {"rcode", "NOERROR"}}, 1234},
                            {{{"protocol", "tcp"}, {"qtype", "AAAA"}, {"rcode", "NXDOMAIN"}}, 5}}));
-    out.push_back({"gitns_zone_serial", "Serial of each served zone.\nOne line per zone.",
+    out.push_back({"gitns_zone_serial",
+                   "Serial of each served zone.\nOne line per zone.",
                    MetricType::gauge,
                    {{{{"zone", "example.com."}}, 2024010101}, {{{"zone", "we\"ird\\zo\nne."}}, 7}},
                    {}});
-    out.push_back({"gitns_reconcile_duration_seconds", "Time a reconcile took.",
-                   MetricType::histogram, {},
+    out.push_back({"gitns_reconcile_duration_seconds",
+                   "Time a reconcile took.",
+                   MetricType::histogram,
+                   {},
                    {{{{"result", "applied"}}, {0.1, 1, 10}, {3, 2, 0, 1}, 14.5}}});
   });
   std::string text = registry.render();
@@ -125,11 +128,20 @@ TEST(MetricsRegistry, LeavesOutInvalidFamiliesAndSurvivesThrowingCollectors) {
     out.push_back(counter("bad-name_total", {{{}, 1}}));
     out.push_back(counter("gitns_bad_label_total", {{{{"__reserved", "x"}}, 1}}));
     out.push_back(counter("gitns_dup_label_total", {{{{"a", "1"}, {"a", "2"}}, 1}}));
-    out.push_back({"gitns_h", "Histogram with a bad shape.", MetricType::histogram, {},
+    out.push_back({"gitns_h",
+                   "Histogram with a bad shape.",
+                   MetricType::histogram,
+                   {},
                    {{{}, {1, 0.5}, {1, 1, 1}, 0}}});  // bounds not increasing
-    out.push_back({"gitns_h2", "Histogram with le.", MetricType::histogram, {},
+    out.push_back({"gitns_h2",
+                   "Histogram with le.",
+                   MetricType::histogram,
+                   {},
                    {{{{"le", "1"}}, {1}, {1, 1}, 0}}});  // le is the histogram's own label
-    out.push_back({"gitns_h3", "Histogram with counts missing.", MetricType::histogram, {},
+    out.push_back({"gitns_h3",
+                   "Histogram with counts missing.",
+                   MetricType::histogram,
+                   {},
                    {{{}, {1, 2}, {1}, 0}}});
     out.push_back(counter("gitns_good_total", {{{}, 1}}));
   });
@@ -138,8 +150,11 @@ TEST(MetricsRegistry, LeavesOutInvalidFamiliesAndSurvivesThrowingCollectors) {
     // gitns_good is a histogram whose series gitns_good_total would... not collide, but
     // gitns_h4_count collides with gitns_h4's _count series.
     out.push_back({"gitns_h4", "Histogram.", MetricType::histogram, {}, {{{}, {1}, {0, 0}, 0}}});
-    out.push_back({"gitns_h4_count", "Gauge colliding with a histogram series.", MetricType::gauge,
-                   {{{}, 1}}, {}});
+    out.push_back({"gitns_h4_count",
+                   "Gauge colliding with a histogram series.",
+                   MetricType::gauge,
+                   {{{}, 1}},
+                   {}});
   });
   std::string text = registry.render();
   auto parsed = parse_prometheus_text(text);
@@ -159,7 +174,9 @@ TEST(MetricsRegistry, LeavesOutInvalidFamiliesAndSurvivesThrowingCollectors) {
 
 TEST(MetricsRegistry, RemovedCollectorsStopReporting) {
   MetricsRegistry registry;
-  int id = registry.add_collector([](auto& out) { out.push_back(counter("gitns_a_total", {{{}, 1}})); });
+  int id = registry.add_collector([](auto& out) {
+    out.push_back(counter("gitns_a_total", {{{}, 1}}));
+  });
   EXPECT_NE(registry.render().find("gitns_a_total 1\n"), std::string::npos);
   registry.remove_collector(id);
   EXPECT_EQ(registry.render().find("gitns_a_total"), std::string::npos);
@@ -168,18 +185,18 @@ TEST(MetricsRegistry, RemovedCollectorsStopReporting) {
 // The strict parser must itself reject broken expositions, or the tests above prove nothing.
 TEST(PromParser, RejectsInvalidText) {
   const char* bad[] = {
-      "x 1",                                                   // no final newline
-      "9x 1\n",                                                // bad name
-      "x{a=\"1\" 1\n",                                          // unterminated labels
-      "x{a=\"\\q\"} 1\n",                                       // bad escape
-      "x{a=\"1\",a=\"2\"} 1\n",                                 // label twice
-      "x one\n",                                               // bad value
-      "x 1\n# TYPE x counter\n",                               // TYPE after samples
-      "# TYPE x counter\n# TYPE x counter\nx 1\n",             // TYPE twice
-      "# TYPE x frob\nx 1\n",                                  // unknown type
-      "x 1\ny 1\nx{a=\"b\"} 2\n",                              // family split
-      "x 1\nx 2\n",                                            // duplicate series
-      "# TYPE c counter\nc -1\n",                              // negative counter
+      "x 1",                                                             // no final newline
+      "9x 1\n",                                                          // bad name
+      "x{a=\"1\" 1\n",                                                   // unterminated labels
+      "x{a=\"\\q\"} 1\n",                                                // bad escape
+      "x{a=\"1\",a=\"2\"} 1\n",                                          // label twice
+      "x one\n",                                                         // bad value
+      "x 1\n# TYPE x counter\n",                                         // TYPE after samples
+      "# TYPE x counter\n# TYPE x counter\nx 1\n",                       // TYPE twice
+      "# TYPE x frob\nx 1\n",                                            // unknown type
+      "x 1\ny 1\nx{a=\"b\"} 2\n",                                        // family split
+      "x 1\nx 2\n",                                                      // duplicate series
+      "# TYPE c counter\nc -1\n",                                        // negative counter
       "# TYPE h histogram\nh_bucket{le=\"1\"} 1\nh_sum 1\nh_count 1\n",  // no +Inf
       "# TYPE h histogram\nh_bucket{le=\"1\"} 2\nh_bucket{le=\"+Inf\"} 1\nh_sum 1\nh_count 1\n",
       "# TYPE h histogram\nh_bucket{le=\"+Inf\"} 2\nh_sum 1\nh_count 3\n",
@@ -190,18 +207,27 @@ TEST(PromParser, RejectsInvalidText) {
 
 // When Debian's prometheus package is installed, its promtool checks the output too.
 TEST(MetricsRegistry, PromtoolAcceptsTheOutput) {
-  if (std::system("command -v promtool >/dev/null 2>&1") != 0) GTEST_SKIP() << "promtool not installed";
+  if (std::system("command -v promtool >/dev/null 2>&1") != 0)
+    GTEST_SKIP() << "promtool not installed";
   MetricsRegistry registry;
   registry.add_collector([](auto& out) {
     out.push_back(counter("gitns_queries_total", {{{{"qtype", "A"}, {"zone", "a\"b\\c\nd"}}, 1}}));
-    out.push_back({"gitns_response_size_bytes", "Response sizes.", MetricType::histogram, {},
+    out.push_back({"gitns_response_size_bytes",
+                   "Response sizes.",
+                   MetricType::histogram,
+                   {},
                    {{{{"protocol", "udp"}}, {64, 512, 1232}, {1, 2, 3, 4}, 5000}}});
-    out.push_back({"gitns_applied_revision_info", "The applied git revision.", MetricType::gauge,
-                   {{{{"revision", "0123abc"}}, 1}}, {}});
+    out.push_back({"gitns_applied_revision_info",
+                   "The applied git revision.",
+                   MetricType::gauge,
+                   {{{{"revision", "0123abc"}}, 1}},
+                   {}});
   });
-  auto path = std::filesystem::temp_directory_path() / ("gitns-metrics-" + std::to_string(getpid()));
+  auto path =
+      std::filesystem::temp_directory_path() / ("gitns-metrics-" + std::to_string(getpid()));
   std::ofstream(path) << registry.render();
-  int rc = std::system(("promtool check metrics < " + path.string() + " > " + path.string() + ".out 2>&1").c_str());
+  int rc = std::system(
+      ("promtool check metrics < " + path.string() + " > " + path.string() + ".out 2>&1").c_str());
   std::ifstream out(path.string() + ".out");
   std::string report((std::istreambuf_iterator<char>(out)), {});
   EXPECT_EQ(rc, 0) << report;

@@ -64,9 +64,18 @@ inline std::size_t scan_name(std::string_view s, bool colon) {
 }
 
 inline bool parse_value(std::string_view s, double& out) {
-  if (s == "NaN") { out = NAN; return true; }
-  if (s == "+Inf" || s == "Inf") { out = INFINITY; return true; }
-  if (s == "-Inf") { out = -INFINITY; return true; }
+  if (s == "NaN") {
+    out = NAN;
+    return true;
+  }
+  if (s == "+Inf" || s == "Inf") {
+    out = INFINITY;
+    return true;
+  }
+  if (s == "-Inf") {
+    out = -INFINITY;
+    return true;
+  }
   if (s.empty()) return false;
   std::string text(s);
   char* end = nullptr;
@@ -77,23 +86,32 @@ inline bool parse_value(std::string_view s, double& out) {
 // Unescapes \\, \" (when quotes) and \n; anything else after a backslash is an error.
 inline bool unescape(std::string_view s, bool quotes, std::string& out) {
   for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] != '\\') { out += s[i]; continue; }
+    if (s[i] != '\\') {
+      out += s[i];
+      continue;
+    }
     if (i + 1 >= s.size()) return false;
     char n = s[++i];
-    if (n == '\\') out += '\\';
-    else if (n == 'n') out += '\n';
-    else if (n == '"' && quotes) out += '"';
-    else return false;
+    if (n == '\\')
+      out += '\\';
+    else if (n == 'n')
+      out += '\n';
+    else if (n == '"' && quotes)
+      out += '"';
+    else
+      return false;
   }
   return true;
 }
 
-inline std::string family_of(const std::string& sample, const std::map<std::string, std::string>& types) {
+inline std::string family_of(const std::string& sample,
+                             const std::map<std::string, std::string>& types) {
   for (std::string_view suffix : {"_bucket", "_sum", "_count"}) {
     if (sample.size() > suffix.size() && sample.ends_with(suffix)) {
       std::string base = sample.substr(0, sample.size() - suffix.size());
       auto t = types.find(base);
-      if (t != types.end() && (t->second == "histogram" || (t->second == "summary" && suffix != "_bucket"))) {
+      if (t != types.end() &&
+          (t->second == "histogram" || (t->second == "summary" && suffix != "_bucket"))) {
         return base;
       }
     }
@@ -110,14 +128,18 @@ inline std::string parse_sample(std::string_view line, PromSample& s) {
     line.remove_prefix(1);
     std::set<std::string> seen;
     while (true) {
-      if (!line.empty() && line[0] == '}') { line.remove_prefix(1); break; }
+      if (!line.empty() && line[0] == '}') {
+        line.remove_prefix(1);
+        break;
+      }
       std::size_t ln = scan_name(line, false);
       if (ln == 0) return "bad label name";
       std::string lname(line.substr(0, ln));
       if (lname.starts_with("__")) return "reserved label name " + lname;
       if (!seen.insert(lname).second) return "label " + lname + " twice";
       line.remove_prefix(ln);
-      if (line.size() < 2 || line[0] != '=' || line[1] != '"') return "expected =\" after label " + lname;
+      if (line.size() < 2 || line[0] != '=' || line[1] != '"')
+        return "expected =\" after label " + lname;
       line.remove_prefix(2);
       std::size_t end = 0;
       while (end < line.size() && line[end] != '"') end += line[end] == '\\' ? 2 : 1;
@@ -126,15 +148,22 @@ inline std::string parse_sample(std::string_view line, PromSample& s) {
       if (!unescape(line.substr(0, end), true, value)) return "bad escape in label value";
       s.labels.emplace_back(lname, value);
       line.remove_prefix(end + 1);
-      if (!line.empty() && line[0] == ',') { line.remove_prefix(1); continue; }
-      if (!line.empty() && line[0] == '}') { line.remove_prefix(1); break; }
+      if (!line.empty() && line[0] == ',') {
+        line.remove_prefix(1);
+        continue;
+      }
+      if (!line.empty() && line[0] == '}') {
+        line.remove_prefix(1);
+        break;
+      }
       return "expected , or } after a label";
     }
   }
   if (line.empty() || line[0] != ' ') return "expected a space before the value";
   line.remove_prefix(1);
   auto sp = line.find(' ');
-  if (!parse_value(line.substr(0, sp), s.value)) return "bad value \"" + std::string(line.substr(0, sp)) + "\"";
+  if (!parse_value(line.substr(0, sp), s.value))
+    return "bad value \"" + std::string(line.substr(0, sp)) + "\"";
   if (sp != std::string_view::npos) {
     std::string_view ts = line.substr(sp + 1);
     long long t = 0;
@@ -159,7 +188,8 @@ inline std::string check_histogram(const PromFamily& f) {
     for (const PromSample* s : samples) {
       if (s->name == f.name + "_bucket") {
         double le = 0;
-        if (!parse_value(s->label("le"), le) && s->label("le") != "+Inf") return f.name + ": bucket without a valid le";
+        if (!parse_value(s->label("le"), le) && s->label("le") != "+Inf")
+          return f.name + ": bucket without a valid le";
         if (s->label("le") == "+Inf") le = INFINITY;
         if (!(le > last_le)) return f.name + ": buckets not in increasing le order";
         if (s->value < last_count) return f.name + ": bucket counts not cumulative";
@@ -189,7 +219,8 @@ inline PromParse parse_prometheus_text(std::string_view text) {
     out.error = "line " + std::to_string(line_no) + ": " + why;
     return out;
   };
-  if (!text.empty() && text.back() != '\n') return fail(0, "the exposition must end with a newline");
+  if (!text.empty() && text.back() != '\n')
+    return fail(0, "the exposition must end with a newline");
   std::map<std::string, std::string> types;
   std::map<std::string, std::size_t> index;  // family name -> position in out.families
   std::set<std::string> closed;              // families whose samples ended
@@ -218,15 +249,19 @@ inline PromParse parse_prometheus_text(std::string_view text) {
         out.families.push_back({name, "untyped", "", {}});
       }
       PromFamily& f = out.families[index[name]];
-      if (!f.samples.empty() || closed.contains(name)) return fail(line_no, name + ": HELP/TYPE after its samples");
+      if (!f.samples.empty() || closed.contains(name))
+        return fail(line_no, name + ": HELP/TYPE after its samples");
       if (help) {
         if (!f.help.empty()) return fail(line_no, name + ": HELP twice");
-        if (!detail::unescape(arg, false, f.help)) return fail(line_no, name + ": bad escape in HELP");
+        if (!detail::unescape(arg, false, f.help))
+          return fail(line_no, name + ": bad escape in HELP");
         if (f.help.empty()) f.help = " ";  // mark as seen
       } else {
         if (types.contains(name)) return fail(line_no, name + ": TYPE twice");
-        static const std::set<std::string_view> kTypes = {"counter", "gauge", "histogram", "summary", "untyped"};
-        if (!kTypes.contains(arg)) return fail(line_no, name + ": unknown type " + std::string(arg));
+        static const std::set<std::string_view> kTypes = {"counter", "gauge", "histogram",
+                                                          "summary", "untyped"};
+        if (!kTypes.contains(arg))
+          return fail(line_no, name + ": unknown type " + std::string(arg));
         types[name] = std::string(arg);
         f.type = std::string(arg);
       }
@@ -245,8 +280,10 @@ inline PromParse parse_prometheus_text(std::string_view text) {
       out.families.push_back({fam, "untyped", "", {}});
     }
     PromFamily& f = out.families[index[fam]];
-    if (f.type == "counter" && (s.value < 0 || std::isnan(s.value))) return fail(line_no, fam + ": negative counter");
-    if (f.type == "histogram" && s.name == fam) return fail(line_no, fam + ": bare sample in a histogram");
+    if (f.type == "counter" && (s.value < 0 || std::isnan(s.value)))
+      return fail(line_no, fam + ": negative counter");
+    if (f.type == "histogram" && s.name == fam)
+      return fail(line_no, fam + ": bare sample in a histogram");
     auto sorted = s.labels;
     std::sort(sorted.begin(), sorted.end());
     std::string key = s.name;

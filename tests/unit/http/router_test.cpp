@@ -126,8 +126,12 @@ TEST(Pagination, ContinuesAfterTheKeyWhenTheListChanges) {
 
 TEST(Pagination, RejectsBadParameters) {
   for (auto q : std::vector<std::vector<std::pair<std::string, std::string>>>{
-           {{"limit", "0"}}, {{"limit", "-1"}}, {{"limit", "x"}}, {{"limit", "1001"}},
-           {{"continue", "not-a-token"}}, {{"continue", "djE6"}} /* "v1:" with no key */}) {
+           {{"limit", "0"}},
+           {{"limit", "-1"}},
+           {{"limit", "x"}},
+           {{"limit", "1001"}},
+           {{"continue", "not-a-token"}},
+           {{"continue", "djE6"}} /* "v1:" with no key */}) {
     auto page = parse_page_request(with_query(q));
     EXPECT_FALSE(page.ok()) << q[0].second;
     if (!page.ok()) {
@@ -152,7 +156,7 @@ TEST(RequestHelpers, ValidatesJsonBodies) {
   EXPECT_EQ(*string_member(*j, "name", true), "x");
   EXPECT_EQ(*string_member(*j, "absent", false), "");
   EXPECT_FALSE(string_member(*j, "absent", true).ok());
-  EXPECT_FALSE(string_member(*j, "s", true).ok());  // not a string
+  EXPECT_FALSE(string_member(*j, "s", true).ok());        // not a string
   EXPECT_FALSE(string_member(*j, "name", true, 0).ok());  // too long
   EXPECT_EQ(*integer_member(*j, "n", 1, 10, 0), 5);
   EXPECT_EQ(*integer_member(*j, "absent", 1, 10, 7), 7);
@@ -178,7 +182,9 @@ TEST(RequestHelpers, HeadersAreCaseInsensitiveAndErrorsHaveOneShape) {
   EXPECT_EQ(r.header("Authorization"), std::nullopt);
   auto e = Response::error(418, "teapot", "short and stout \"quoted\"");
   auto j = nlohmann::json::parse(e.body);
-  EXPECT_EQ(j, (nlohmann::json{{"error", {{"code", "teapot"}, {"message", "short and stout \"quoted\""}}}}));
+  EXPECT_EQ(
+      j,
+      (nlohmann::json{{"error", {{"code", "teapot"}, {"message", "short and stout \"quoted\""}}}}));
   EXPECT_EQ(error_response({base::Errc::syntax, "bad"}).status, 400);
   EXPECT_EQ(error_response({base::Errc::not_found, "gone"}).status, 404);
   EXPECT_EQ(error_response({base::Errc::semantic, "taken"}).status, 409);

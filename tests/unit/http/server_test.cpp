@@ -48,8 +48,9 @@ TEST_F(ServerTest, UnknownRouteAndWrongMethodAnswerJsonErrors) {
 }
 
 TEST_F(ServerTest, UnauthenticatedCallsGet401) {
-  for (std::string token : {"", "gns_s_0000000000000000000000000000000000000000000000000000000000000000",
-                            "gns_t_deadbeef", "not-a-token"}) {
+  for (std::string token :
+       {"", "gns_s_0000000000000000000000000000000000000000000000000000000000000000",
+        "gns_t_deadbeef", "not-a-token"}) {
     auto r = client(token).get("/api/v1/users/me");
     ASSERT_TRUE(r.ok());
     EXPECT_EQ(r->status, 401) << token;
@@ -66,7 +67,8 @@ TEST_F(ServerTest, RolesGateRoutes) {
   std::string viewer = login("victor", "viewer-password");
   std::string op = login("olivia", "operator-password");
   std::string admin = login("admin", "admin-password");
-  nlohmann::json new_user = {{"username", "wendy"}, {"password", "wendy-password"}, {"role", "viewer"}};
+  nlohmann::json new_user = {
+      {"username", "wendy"}, {"password", "wendy-password"}, {"role", "viewer"}};
 
   auto r = client(viewer).post("/api/v1/users", new_user);
   EXPECT_EQ(r->status, 403);
@@ -81,7 +83,8 @@ TEST_F(ServerTest, RolesGateRoutes) {
   EXPECT_EQ(r->status, 201) << r->body;
   EXPECT_EQ((*r->json())["name"], "wendy");
   EXPECT_EQ((*r->json())["role"], "viewer");
-  EXPECT_FALSE(r->body.find("password") != std::string::npos && r->body.find("pbkdf2") != std::string::npos);
+  EXPECT_FALSE(r->body.find("password") != std::string::npos &&
+               r->body.find("pbkdf2") != std::string::npos);
   EXPECT_EQ(client(admin).post("/api/v1/users", new_user)->status, 409);
   auto me = client(viewer).get("/api/v1/users/me");
   EXPECT_EQ(me->status, 200);
@@ -107,7 +110,8 @@ TEST_F(ServerTest, LoginTokenLifecycle) {
 
   std::string session = login("olivia", "operator-password");
   ASSERT_TRUE(session.starts_with("gns_s_"));
-  auto made = client(session).post("/api/v1/tokens", {{"name", "ci"}, {"role", "viewer"}, {"expiresInDays", 30}});
+  auto made = client(session).post("/api/v1/tokens",
+                                   {{"name", "ci"}, {"role", "viewer"}, {"expiresInDays", 30}});
   ASSERT_EQ(made->status, 201) << made->body;
   std::string token = (*made->json())["token"];
   std::string id = (*made->json())["id"];
@@ -123,7 +127,8 @@ TEST_F(ServerTest, LoginTokenLifecycle) {
   auto minted = client(token).post("/api/v1/tokens", {{"name", "more"}});
   EXPECT_EQ(minted->status, 403);
   EXPECT_EQ(error_code(*minted), "session_required");
-  EXPECT_EQ(client(session).post("/api/v1/tokens", {{"name", "x"}, {"role", "admin"}})->status, 409);
+  EXPECT_EQ(client(session).post("/api/v1/tokens", {{"name", "x"}, {"role", "admin"}})->status,
+            409);
 
   auto list = client(session).get("/api/v1/tokens");
   ASSERT_EQ(list->status, 200);
@@ -154,10 +159,12 @@ TEST_F(ServerTest, TotpEnrolmentAndLoginOverHttp) {
   auto wrong = client(session).post("/api/v1/users/me/totp/confirm", {{"code", "000000"}});
   EXPECT_EQ(wrong->status, 400);
   EXPECT_EQ(error_code(*wrong), "invalid_totp");
-  auto ok = client(session).post("/api/v1/users/me/totp/confirm", {{"code", *crypto::totp(key, clock_.seconds)}});
+  auto ok = client(session).post("/api/v1/users/me/totp/confirm",
+                                 {{"code", *crypto::totp(key, clock_.seconds)}});
   EXPECT_EQ(ok->status, 204) << ok->body;
 
-  auto need = client().post("/api/v1/login", {{"username", "victor"}, {"password", "viewer-password"}});
+  auto need =
+      client().post("/api/v1/login", {{"username", "victor"}, {"password", "viewer-password"}});
   EXPECT_EQ(need->status, 401);
   EXPECT_EQ(error_code(*need), "totp_required");
   clock_.seconds += 30;
@@ -173,14 +180,16 @@ TEST_F(ServerTest, TotpEnrolmentAndLoginOverHttp) {
 TEST_F(ServerTest, LoginRateLimitAnswers429) {
   ClientResponse last;
   for (int i = 0; i < 6; ++i) {
-    last = *client().post("/api/v1/login", {{"username", "olivia"}, {"password", "guess" + std::to_string(i)}});
+    last = *client().post("/api/v1/login",
+                          {{"username", "olivia"}, {"password", "guess" + std::to_string(i)}});
   }
   EXPECT_EQ(last.status, 429);
   EXPECT_EQ(error_code(last), "too_many_requests");
   ASSERT_TRUE(last.header("Retry-After").has_value());
   EXPECT_GT(std::stoi(std::string(*last.header("Retry-After"))), 0);
   // Even the right password waits.
-  auto right = client().post("/api/v1/login", {{"username", "olivia"}, {"password", "operator-password"}});
+  auto right =
+      client().post("/api/v1/login", {{"username", "olivia"}, {"password", "operator-password"}});
   EXPECT_EQ(right->status, 429);
   clock_.seconds += 61;
   EXPECT_FALSE(login("olivia", "operator-password").empty());
@@ -198,10 +207,12 @@ TEST_F(ServerTest, MalformedBodiesAnswer400) {
     EXPECT_EQ(resp->status, 400) << body;
     EXPECT_EQ(error_code(*resp), "bad_request") << body;
   }
-  auto bad_role = client(admin).post("/api/v1/users", {{"username", "x1"}, {"password", "long-password"}, {"role", "root"}});
+  auto bad_role = client(admin).post(
+      "/api/v1/users", {{"username", "x1"}, {"password", "long-password"}, {"role", "root"}});
   EXPECT_EQ(bad_role->status, 400);
   EXPECT_NE(bad_role->error_message().find("viewer, operator or admin"), std::string::npos);
-  auto bad_name = client(admin).post("/api/v1/users", {{"username", "UPPER"}, {"password", "long-password"}, {"role", "viewer"}});
+  auto bad_name = client(admin).post(
+      "/api/v1/users", {{"username", "UPPER"}, {"password", "long-password"}, {"role", "viewer"}});
   EXPECT_EQ(bad_name->status, 400);
   EXPECT_EQ(client(admin).get("/api/v1/users?limit=0")->status, 400);
   EXPECT_EQ(client(admin).get("/api/v1/users?continue=garbage")->status, 400);
@@ -272,7 +283,8 @@ TEST_F(ServerTest, BodyLimitWithChunkedEncoding) {
 TEST_F(ServerTest, HugeDeclaredLengthIsRefusedWithoutReading) {
   RawConnection c(server_->http_port());
   ASSERT_TRUE(c.ok());
-  ASSERT_TRUE(c.send("POST /api/v1/echo HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000000000\r\n\r\nabc"));
+  ASSERT_TRUE(
+      c.send("POST /api/v1/echo HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000000000\r\n\r\nabc"));
   bool closed = false;
   std::string resp = c.read_all(std::chrono::seconds(5), &closed);
   EXPECT_EQ(status_of(resp), 413) << resp;
@@ -284,8 +296,9 @@ TEST_F(ServerTest, BrokenBodiesNeverSmuggleARequest) {
     // Poco takes the malformed size line for the end of the body; what follows it must not
     // be read as a second request, so chunked requests always close the connection.
     RawConnection c(server_->http_port());
-    ASSERT_TRUE(c.send("POST /api/v1/echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
-                       "ZZ\r\nGET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n"));
+    ASSERT_TRUE(
+        c.send("POST /api/v1/echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+               "ZZ\r\nGET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n"));
     bool closed = false;
     std::string resp = c.read_all(std::chrono::seconds(5), &closed);
     EXPECT_TRUE(closed);
@@ -303,23 +316,28 @@ TEST_F(ServerTest, BrokenBodiesNeverSmuggleARequest) {
 
 TEST_F(ServerTest, EarlyErrorWithUnreadBodyClosesTheConnection) {
   RawConnection c(server_->http_port());
-  ASSERT_TRUE(c.send("POST /api/v1/nowhere HTTP/1.1\r\nHost: x\r\nContent-Length: 30\r\n\r\n"
-                     "GET /api/v1/health HTTP/1.1\r\n\r\n"));  // 30 bytes that look like a request
+  ASSERT_TRUE(
+      c.send("POST /api/v1/nowhere HTTP/1.1\r\nHost: x\r\nContent-Length: 30\r\n\r\n"
+             "GET /api/v1/health HTTP/1.1\r\n\r\n"));  // 30 bytes that look like a request
   bool closed = false;
   std::string resp = c.read_all(std::chrono::seconds(5), &closed);
   EXPECT_EQ(status_of(resp), 404) << resp;
   EXPECT_TRUE(closed);
-  EXPECT_EQ(resp.find("\"status\":\"ok\""), std::string::npos);  // the body was not run as a request
+  EXPECT_EQ(resp.find("\"status\":\"ok\""),
+            std::string::npos);  // the body was not run as a request
 }
 
 TEST_F(ServerTest, KeepAliveServesSeveralRequests) {
   RawConnection c(server_->http_port());
-  ASSERT_TRUE(c.send("GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n"
-                     "POST /api/v1/echo HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi"
-                     "GET /api/v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+  ASSERT_TRUE(
+      c.send("GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n"
+             "POST /api/v1/echo HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi"
+             "GET /api/v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
   std::string resp = c.read_all(std::chrono::seconds(5));
   std::size_t count = 0;
-  for (auto pos = resp.find("HTTP/1.1 200"); pos != std::string::npos; pos = resp.find("HTTP/1.1 200", pos + 1)) ++count;
+  for (auto pos = resp.find("HTTP/1.1 200"); pos != std::string::npos;
+       pos = resp.find("HTTP/1.1 200", pos + 1))
+    ++count;
   EXPECT_EQ(count, 3u) << resp;
 }
 
@@ -335,8 +353,11 @@ TEST_F(ServerTest, HandlerExceptionIs500WithoutDetails) {
 
 TEST_F(ServerTest, MetricsScrapeParsesStrictly) {
   metrics_.add_collector([](std::vector<MetricFamily>& out) {
-    out.push_back({"gitns_queries_total", "DNS queries answered.", MetricType::counter,
-                   {{{{"protocol", "udp"}, {"qtype", "A"}, {"rcode", "NOERROR"}}, 42}}, {}});
+    out.push_back({"gitns_queries_total",
+                   "DNS queries answered.",
+                   MetricType::counter,
+                   {{{{"protocol", "udp"}, {"qtype", "A"}, {"rcode", "NOERROR"}}, 42}},
+                   {}});
   });
   ASSERT_EQ(client().get("/api/v1/health")->status, 200);
   ASSERT_EQ(client().get("/api/v1/missing")->status, 404);
@@ -379,7 +400,8 @@ TEST(ListenAddress, ParsesTheForms) {
   EXPECT_EQ(parse_listen_address("0.0.0.0:80")->host, "0.0.0.0");
   EXPECT_EQ(parse_listen_address("[::1]:8443")->host, "::1");
   EXPECT_EQ(parse_listen_address("localhost:1")->host, "localhost");
-  for (const char* bad : {"", "::1:80", "host.example:80", "1.2.3.4:", "1.2.3.4:70000", "[::1]8443"}) {
+  for (const char* bad :
+       {"", "::1:80", "host.example:80", "1.2.3.4:", "1.2.3.4:70000", "[::1]8443"}) {
     EXPECT_FALSE(parse_listen_address(bad).ok()) << bad;
   }
 }

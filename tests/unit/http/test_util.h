@@ -44,7 +44,9 @@ class TempDir {
 struct FakeClock {
   std::atomic<std::int64_t> seconds{59};
   Clock clock() {
-    return [this] { return std::chrono::system_clock::time_point(std::chrono::seconds(seconds.load())); };
+    return [this] {
+      return std::chrono::system_clock::time_point(std::chrono::seconds(seconds.load()));
+    };
   }
 };
 
@@ -76,26 +78,37 @@ class ApiFixture : public ::testing::Test {
     ASSERT_TRUE(add_health_route(router).ok());
     ASSERT_TRUE(add_auth_routes(router, *auth_).ok());
     ASSERT_TRUE(add_metrics_route(router, metrics_).ok());
-    ASSERT_TRUE(add_webhook_route(router, {dir_.file("webhook-secret"), ""}, [this](std::string reason) {
-                  std::lock_guard lock(mutex_);
-                  triggers_.push_back(std::move(reason));
-                }).ok());
+    ASSERT_TRUE(
+        add_webhook_route(router, {dir_.file("webhook-secret"), ""}, [this](std::string reason) {
+          std::lock_guard lock(mutex_);
+          triggers_.push_back(std::move(reason));
+        }).ok());
     // An operator-level route, like the imperative calls reconcile will add.
-    ASSERT_TRUE(router.add("POST", "/api/v1/reconcile", Role::operator_, [](const Request& r) {
-                  return Response::json({{"by", r.principal->user}}, 202);
-                }).ok());
-    ASSERT_TRUE(router.add("GET", "/api/v1/boom", Role::viewer, [](const Request&) -> Response {
-                  throw std::runtime_error("secret internal detail");
-                }).ok());
-    ASSERT_TRUE(router.add("POST", "/api/v1/echo", kPublic, [](const Request& r) {
-                  return Response::json({{"size", r.body.size()}, {"query", r.query}});
-                }).ok());
+    ASSERT_TRUE(router
+                    .add("POST", "/api/v1/reconcile", Role::operator_,
+                         [](const Request& r) {
+                           return Response::json({{"by", r.principal->user}}, 202);
+                         })
+                    .ok());
+    ASSERT_TRUE(router
+                    .add("GET", "/api/v1/boom", Role::viewer,
+                         [](const Request&) -> Response {
+                           throw std::runtime_error("secret internal detail");
+                         })
+                    .ok());
+    ASSERT_TRUE(router
+                    .add("POST", "/api/v1/echo", kPublic,
+                         [](const Request& r) {
+                           return Response::json({{"size", r.body.size()}, {"query", r.query}});
+                         })
+                    .ok());
 
     options.http_listen = "127.0.0.1:0";
     if (with_https) options.https_listen = "127.0.0.1:0";
     options.state_dir = dir_.path().string();
     options.metrics = &metrics_;
-    options.log = [this](std::string_view level, std::string_view msg, const std::vector<LogField>& f) {
+    options.log = [this](std::string_view level, std::string_view msg,
+                         const std::vector<LogField>& f) {
       std::lock_guard lock(mutex_);
       std::string line = std::string(level) + " " + std::string(msg);
       for (const auto& [k, v] : f) line += " " + std::string(k) + "=" + v;
@@ -110,7 +123,9 @@ class ApiFixture : public ::testing::Test {
     if (server_) server_->stop();
   }
 
-  std::string base_url() const { return "http://127.0.0.1:" + std::to_string(server_->http_port()); }
+  std::string base_url() const {
+    return "http://127.0.0.1:" + std::to_string(server_->http_port());
+  }
 
   Client client(std::string token = "") const {
     ClientOptions o;
@@ -121,7 +136,8 @@ class ApiFixture : public ::testing::Test {
   }
 
   // Logs in and returns the session token (fails the test otherwise).
-  std::string login(const std::string& user, const std::string& password, const std::string& totp = "") {
+  std::string login(const std::string& user, const std::string& password,
+                    const std::string& totp = "") {
     nlohmann::json body = {{"username", user}, {"password", password}};
     if (!totp.empty()) body["totp"] = totp;
     auto r = client().post("/api/v1/login", body);
@@ -155,10 +171,12 @@ class ApiFixture : public ::testing::Test {
 // The API error shape, checked on every error response.
 inline std::string error_code(const ClientResponse& r) {
   auto j = r.json();
-  if (!j.ok() || !j->is_object() || !j->contains("error")) return "<not an API error: " + r.body + ">";
+  if (!j.ok() || !j->is_object() || !j->contains("error"))
+    return "<not an API error: " + r.body + ">";
   const auto& e = (*j)["error"];
   if (!e.is_object() || e.size() != 2 || !e.contains("code") || !e.contains("message") ||
-      !e["code"].is_string() || !e["message"].is_string() || e["message"].get<std::string>().empty()) {
+      !e["code"].is_string() || !e["message"].is_string() ||
+      e["message"].get<std::string>().empty()) {
     return "<malformed error: " + r.body + ">";
   }
   return e["code"];
