@@ -85,7 +85,8 @@ Response login(AuthService& auth, const Request& r) {
     case LoginResult::Outcome::totp_required:
       return Response::error(401, "totp_required",
                              "this account has two-factor login: send \"totp\" with the current "
-                             "code from the authenticator app");
+                             "code from the authenticator app")
+          .with_header("WWW-Authenticate", "Bearer");
     case LoginResult::Outcome::rate_limited:
       return Response::error(429, "too_many_requests",
                              "too many login attempts; try again in " +
@@ -94,7 +95,8 @@ Response login(AuthService& auth, const Request& r) {
     case LoginResult::Outcome::invalid_credentials:
       break;
   }
-  return Response::error(401, "invalid_credentials", "wrong user name, password or TOTP code");
+  return Response::error(401, "invalid_credentials", "wrong user name, password or TOTP code")
+      .with_header("WWW-Authenticate", "Bearer");
 }
 
 // ---- the caller's own account ----

@@ -45,7 +45,9 @@ struct ServerOptions {
   // After a 413 the rest of a body is read and dropped, up to this much, so the client
   // (which is still sending) reads the 413 instead of a connection reset.
   std::size_t max_drain_bytes = 16u << 20;
-  unsigned max_threads = 8;  // concurrent connections per listener
+  // Connections served at once per listener (an idle keep-alive connection holds one for
+  // up to 10 s); more wait in a queue of 64.
+  unsigned max_threads = 16;
   std::chrono::seconds io_timeout{15};
   bool access_log = false;  // one info line per request; errors are always logged
   LogFn log;

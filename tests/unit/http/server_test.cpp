@@ -177,6 +177,32 @@ TEST_F(ServerTest, TotpEnrolmentAndLoginOverHttp) {
   EXPECT_FALSE(login("victor", "viewer-password").empty());
 }
 
+// RFC 6238 appendix B over HTTP: the user holds the RFC's SHA-1 secret and the server's
+// clock is set to the table's times; the 6-digit code is the last six of the 8-digit one.
+TEST_F(ServerTest, TotpLoginWithRfc6238VectorsOverHttp) {
+  auto user = **auth_->find_user("olivia");
+  user.totp_secret = crypto::base32_encode(crypto::as_bytes("12345678901234567890"), false);
+  ASSERT_TRUE(store_->put_user(user).ok());
+  auto post = [&](nlohmann::json body) { return *client().post("/api/v1/login", body); };
+  nlohmann::json creds = {{"username", "olivia"}, {"password", "operator-password"}};
+
+  clock_.seconds = 59;  // 94287082
+  EXPECT_EQ(error_code(post(creds)), "totp_required");
+  creds["totp"] = "287081";
+  EXPECT_EQ(error_code(post(creds)), "invalid_credentials");
+  creds["totp"] = "287082";
+  EXPECT_EQ(post(creds).status, 200);
+  EXPECT_EQ(error_code(post(creds)), "invalid_credentials");  // a code works once
+  clock_.seconds = 1111111111;                                // 14050471
+  creds["totp"] = "050471";
+  EXPECT_EQ(post(creds).status, 200);
+  clock_.seconds = 2000000000;  // 69279037
+  creds["totp"] = "279037";
+  auto ok = post(creds);
+  EXPECT_EQ(ok.status, 200);
+  EXPECT_EQ((*client((*ok.json())["token"]).get("/api/v1/users/me")->json())["totpEnabled"], true);
+}
+
 TEST_F(ServerTest, LoginRateLimitAnswers429) {
   ClientResponse last;
   for (int i = 0; i < 6; ++i) {
