@@ -1,0 +1,18 @@
+# cmake -DOUT=file.cpp -DFILES="a.json;b.json" -P embed_schemas.cmake
+# Writes the schema texts as raw string literals, one {file name, text} entry each.
+set(body "// Generated from schemas/*.json by embed_schemas.cmake. Do not edit.\n")
+string(APPEND body "#include \"controller/manifest/embedded_schemas.h\"\n\n")
+string(APPEND body "namespace gitns::manifest {\n\n")
+string(APPEND body "const std::vector<EmbeddedSchema>& embedded_schema_texts() {\n")
+string(APPEND body "  static const std::vector<EmbeddedSchema> texts = {\n")
+foreach(f ${FILES})
+  get_filename_component(name ${f} NAME)
+  file(READ ${f} text)
+  string(FIND "${text}" ")gitns_schema\"" clash)
+  if(NOT clash EQUAL -1)
+    message(FATAL_ERROR "${f} contains the raw-string delimiter )gitns_schema\"")
+  endif()
+  string(APPEND body "    {\"${name}\", R\"gitns_schema(${text})gitns_schema\"},\n")
+endforeach()
+string(APPEND body "  };\n  return texts;\n}\n\n}  // namespace gitns::manifest\n")
+file(WRITE ${OUT} "${body}")
