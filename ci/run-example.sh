@@ -40,7 +40,7 @@ gitnsd is starting on $LISTEN, watching the git repository
 Query it from another terminal:
   dig @$HOST -p $PORT mail.example.com A
   dig @$HOST -p $PORT www.example.com A
-  dig @$HOST -p $PORT example.net MX +norec
+  dig @$HOST -p $PORT www.example.net AAAA +norec
 
 Change a record and commit; gitnsd applies it on the next poll (5 s) or at once on SIGHUP:
   cd $REPO
