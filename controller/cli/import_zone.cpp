@@ -89,10 +89,20 @@ bool dnssec_generated(uint16_t t) {
   return t == RRSIG || t == NSEC || t == NSEC3 || t == NSEC3PARAM;
 }
 
-std::string entry_line(const std::string& type, std::optional<uint32_t> ttl, const std::string& body) {
-  std::string out = "      - {type: " + yaml_scalar(type);
-  if (ttl) out += ", ttl: " + std::to_string(*ttl);
-  return out + ", " + body + "}\n";
+// One entry, as a flow map on one line, or as a block when that line would be long.
+std::string entry_line(const std::string& type, std::optional<uint32_t> ttl, const std::string& key,
+                       const std::vector<std::string>& items, bool list) {
+  std::string head = "type: " + yaml_scalar(type);
+  if (ttl) head += ", ttl: " + std::to_string(*ttl);
+  std::string body = list ? flow_list(items) : yaml_scalar(items.front());
+  std::string line = "      - {" + head + ", " + key + ": " + body + "}\n";
+  if (line.size() <= 100) return line;
+  std::string out = "      - type: " + yaml_scalar(type) + "\n";
+  if (ttl) out += "        ttl: " + std::to_string(*ttl) + "\n";
+  if (!list) return out + "        " + key + ": " + body + "\n";
+  out += "        " + key + ":\n";
+  for (const std::string& i : items) out += "          - " + yaml_scalar(i) + "\n";
+  return out;
 }
 
 // The records of one RRset as manifest entries.
@@ -115,15 +125,15 @@ void write_rrset(std::ostringstream& y, const wire::Name& origin, uint16_t type,
       if (literal_roundtrips(strings))
         values.push_back(joined);
       else
-        y << entry_line(tname, own_ttl, "strings: " + flow_list(strings));
+        y << entry_line(tname, own_ttl, "strings", strings, true);
     }
   } else {
     for (const RR* rr : rrs) values.push_back(wire::rdata_to_text(type, rr->rdata, &origin));
   }
   if (values.size() == 1)
-    y << entry_line(tname, own_ttl, "value: " + yaml_scalar(values[0]));
+    y << entry_line(tname, own_ttl, "value", values, false);
   else if (!values.empty())
-    y << entry_line(tname, own_ttl, "values: " + flow_list(values));
+    y << entry_line(tname, own_ttl, "values", values, true);
 }
 
 std::string owner_key(const wire::Name& owner, const wire::Name& origin) {

@@ -14,6 +14,14 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from gitops_util import Suite, check, check_eq, zone_manifest, hosts  # noqa: E402
+import gitns_testlib  # noqa: E402
+
+import dns.flags  # noqa: E402
+import dns.message  # noqa: E402
+import dns.query  # noqa: E402
+import dns.rcode  # noqa: E402
+import dns.rdatatype  # noqa: E402
+import dns.zone  # noqa: E402
 
 
 def gitnsctl_path(ctx):
@@ -210,10 +218,156 @@ def test_diff_held_then_allowed(ctx):
     check_eq(zones["example.org."]["allowedBy"], "commit trailer Gitns-Allow-Unsafe: example.org.", "allowedBy")
 
 
+EDGE_ZONE = r"""$ORIGIN edge.test.
+$TTL 300
+@ 600 IN SOA ns1 hostmaster.edge.test. 42 7200 900 1209600 60
+@ 600 NS ns1
+@ 600 NS ns2.other.test.
+ns1 A 192.0.2.1
+txt1 TXT "two" "strings"
+txt2 TXT "quote \" and backslash \\ and ; semicolon"
+txt3 TXT "colon: hash # and {braces} [brackets], commas"
+long TXT "%s" "bbbb"
+split TXT "%s" "%s"
+empty TXT ""
+utf TXT "h\195\169llo w\195\182rld"
+ttl 86400 A 192.0.2.9
+* A 192.0.2.99
+123 A 192.0.2.3
+true A 192.0.2.4
+yes TXT "yes"
+@ MX 10 @
+sshfp SSHFP 1 1 0123456789abcdef0123456789abcdef01234567
+naptr NAPTR 100 10 "U" "E2U+sip" "!^.*$!sip:info@example.com!" .
+svc HTTPS 1 . alpn=h2,h3
+caa CAA 0 issue "ca.example; account=1"
+dn DNAME other.test.
+sub NS ns.sub
+ns.sub A 192.0.2.77
+alias CNAME txt1
+""" % ("a" * 255, "b" * 100, "c" * 100)
+
+
+def ask(port, name, rdtype):
+    """Everything a client sees: rcode, flags and the three sections as sorted text."""
+    q = dns.message.make_query(name, rdtype)
+    q.flags &= ~dns.flags.RD
+    for _ in range(3):
+        try:
+            r = dns.query.udp(q, "127.0.0.1", port=port, timeout=2)
+            break
+        except dns.exception.Timeout:
+            continue
+    else:
+        raise AssertionError(f"no answer for {name} {rdtype} on port {port}")
+    if r.flags & dns.flags.TC:
+        r = dns.query.tcp(q, "127.0.0.1", port=port, timeout=2)
+    sections = [sorted(line for rrset in sec for line in rrset.to_text().splitlines())
+                for sec in (r.answer, r.authority, r.additional)]
+    return dns.rcode.to_text(r.rcode()), dns.flags.to_text(r.flags), sections
+
+
+def questions(path, origin):
+    """Every owner x (its types + common ones), plus names below and beside each owner."""
+    cwd = os.getcwd()
+    os.chdir(os.path.dirname(path))  # $INCLUDE paths are relative to the zone's folder
+    try:
+        z = dns.zone.from_file(path, origin=origin, relativize=False, check_origin=False)
+    finally:
+        os.chdir(cwd)
+    common = {"A", "AAAA", "TXT", "MX", "NS", "SOA", "CNAME", "SRV", "CAA", "DNAME", "HTTPS"}
+    out = []
+    for name, node in z.nodes.items():
+        owner = name.to_text()
+        types = common | {dns.rdatatype.to_text(r.rdtype) for r in node.rdatasets}
+        out += [(owner, t) for t in sorted(types)]
+        out += [("zz-nx." + owner, "A"), ("a.b." + owner, "TXT")]
+    return out
+
+
+def test_import_round_trip(ctx):
+    """gitnsd --zone FILE and gitnsd --repo with the imported manifests answer alike."""
+    edge = ctx.path("edge.test.zone")
+    with open(edge, "w") as f:
+        f.write(EDGE_ZONE)
+    examples = os.path.join(ctx.source_dir, "examples", "zones")
+    files = {"example.com.": os.path.join(examples, "example.com.zone"),
+             "example.org.": os.path.join(examples, "example.org.zone"),  # has an $INCLUDE
+             "example.net.": os.path.join(examples, "example.net.zone"),
+             "edge.test.": edge}
+    repo = ctx.repo()
+    os.makedirs(os.path.join(repo.path, "zones"))
+    for origin, path in files.items():
+        out = os.path.join(repo.path, "zones", origin + "yaml")
+        rc, _, err = ctl(ctx, "import", "zonefile", path, "--zone", origin, "-o", out)
+        check_eq(rc, 0, f"import {path}: {err}")
+    rc, _, err = ctl(ctx, "validate", repo.path)
+    check_eq(rc, 0, f"the imported manifests validate: {err}")
+    repo.commit("imported zones")
+
+    by_file = gitns_testlib.Gitnsd(ctx.gitnsd_path, zones=files)
+    by_file.start()
+    try:
+        by_repo = ctx.gitnsd(repo.path).start()
+        by_repo.wait_first_reconcile()
+        asked = answered = 0
+        for origin, path in files.items():
+            for name, rdtype in questions(path, origin):
+                a = ask(by_file.port, name, rdtype)
+                b = ask(by_repo.port, name, rdtype)
+                check_eq(b, a, f"{name} {rdtype}: --repo (imported) vs --zone (file)")
+                asked += 1
+                answered += a[0] == "NOERROR" and bool(a[2][0])
+        check(asked > 200 and answered > 100, f"only {asked} questions asked, {answered} answered")
+        print(f"  {asked} questions ({answered} with answers) answered identically")
+    finally:
+        by_file.stop()
+
+
+def test_import_errors(ctx):
+    bad = ctx.path("bad.zone")
+    with open(bad, "w") as f:
+        f.write("$TTL 300\n@ SOA ns1 hm 1 2 3 4 5\n@ NS ns1\nns1 A 192.0.2.1\nx A 300.1.1.1\n")
+    rc, out, err = ctl(ctx, "import", "zonefile", bad, "--zone", "bad.test")
+    check_eq(rc, 2, "a zone file that does not parse")
+    check("bad.zone:5:" in err, err)
+    binary = ctx.path("bin.zone")
+    with open(binary, "w") as f:
+        f.write("$TTL 300\n@ SOA ns1 hm 1 2 3 4 5\n@ NS ns1\nns1 A 192.0.2.1\nx TXT \"\\200abc\"\n")
+    out_path = ctx.path("bin.yaml")
+    rc, out, err = ctl(ctx, "import", "zonefile", binary, "--zone", "bin.test", "-o", out_path)
+    check_eq(rc, 1, f"text that is not UTF-8 cannot be imported: {err}")
+    check("not UTF-8" in err and not os.path.exists(out_path), err)
+    check_eq(ctl(ctx, "import", "zonefile", bad)[0], 2, "--zone missing")
+    check_eq(ctl(ctx, "import", "zonefile", ctx.path("none.zone"), "--zone", "x")[0], 2, "missing file")
+
+
+def test_explain(ctx):
+    rc, out, _ = ctl(ctx, "explain", "zone")
+    check_eq(rc, 0, "explain zone")
+    check(out.startswith("KIND:     Zone\nVERSION:  gitns.io/v1\n"), out)
+    check("   spec\t<object> -required-" in out, out)
+    rc, out, _ = ctl(ctx, "explain", "Zone.spec.ttl")
+    check_eq(rc, 0, "explain Zone.spec.ttl")
+    check("FIELD:    spec.ttl <integer>" in out and "Default: 3600." in out, out)
+    rc, out, _ = ctl(ctx, "explain", "zone.spec.records.www")
+    check_eq(rc, 0, "a map key")
+    check("FIELD:    spec.records.www <[]object>" in out and "   strings\t<[]string>" in out, out)
+    rc, _, err = ctl(ctx, "explain", "zone.spec.nope")
+    check_eq(rc, 1, "unknown field")
+    check("field 'nope' does not exist in Zone.spec; fields: " in err and "nameservers" in err, err)
+    rc, _, err = ctl(ctx, "explain", "Widget")
+    check_eq(rc, 1, "unknown kind")
+    check("unknown kind 'Widget'; kinds: " in err and "TsigKey" in err, err)
+
+
 if __name__ == "__main__":
     Suite("gitnsctl-offline").run([
         test_validate_good_and_bad,
         test_validate_revisions_and_usage,
         test_diff_exit_codes_and_formats,
         test_diff_held_then_allowed,
+        test_import_round_trip,
+        test_import_errors,
+        test_explain,
     ])
