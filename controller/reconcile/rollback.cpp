@@ -106,7 +106,7 @@ void Reconciler::remember_plan(const Attempt& a, ReconcileResult result) {
   }
   if (!keep) return;
   nlohmann::json zones = nlohmann::json::array();
-  for (const PlannedZone& z : a.zones) zones.push_back(zone_plan_to_json(z.plan));
+  for (const PlannedZone& z : a.zones) zones.push_back(zone_plan_to_json(z.plan, z.file));
   nlohmann::json plan{{"revision", a.revision.id},
                       {"fromRevision", a.from_revision},
                       {"result", std::string(to_string(result))},

@@ -104,6 +104,14 @@ def test_roles_bodies_and_webhook(ctx):
     check_eq(api.ok("GET", "/api/v1/health")["status"], "ok", "health")
     check_eq(api.call("POST", "/api/v1/reconcile")[0], 401, "reconcile without a token")
 
+    # /metrics (public) carries the reconcile and zone families; /api/v1/stats the counts.
+    status, metrics = api.call("GET", "/metrics")
+    check_eq(status, 200, "metrics")
+    check('gitns_reconciles_total{result="applied"} 1' in metrics, "reconciles counted by on_outcome")
+    check('gitns_zone_serial{zone="example.com."} 1' in metrics, "zone serial family")
+    stats = api.ok("GET", "/api/v1/stats", token=t["viewer"])
+    check("total" in stats["queries"] and isinstance(stats["qps"], list), f"stats {stats}")
+
     # Viewer: reads, never changes.
     st = api.ok("GET", "/api/v1/status", token=t["viewer"])
     check_eq(st["node"]["mode"], "repo", "node mode")
