@@ -295,8 +295,8 @@ int run_repo(const Options& options, const sigset_t& signals) {
   }
   ControllerThread controller([&] { loop.run(); });
   wait_for_stop(signals, [&] { loop.trigger({reconcile::TriggerKind::signal, "SIGHUP"}); });
-  if (http) http->stop();  // no API call waits on the loop any more
-  loop.stop();
+  loop.stop();             // API calls waiting for a reconcile return now...
+  if (http) http->stop();  // ...so the HTTP server's threads can finish
   if (!controller.join_within(std::chrono::seconds(10))) {
     // A reconcile is stuck (most likely a fetch from a silent remote). The store is
     // consistent at every moment, so leaving without it is safe.
