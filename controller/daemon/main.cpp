@@ -31,6 +31,7 @@
 #include "controller/git/git_source.h"
 #include "controller/reconcile/loop.h"
 #include "controller/reconcile/reconciler.h"
+#include "controller/reconcile/serialized_source.h"
 #include "controller/reconcile/source.h"
 #include "resolver/engine.h"
 #include "resolver/store/store.h"
@@ -249,7 +250,9 @@ int run_repo(const Options& options, const sigset_t& signals) {
     log(Level::error, "cannot open the git source", {{"error", git.error().to_string()}});
     return 1;
   }
-  auto source = reconcile::git_revision_source(*git);
+  auto git_source = reconcile::git_revision_source(*git);
+  // The reconciler and the API's plans of past revisions share one repository.
+  auto source = reconcile::serialized_source(*git_source);
 
   engine::Engine engine(engine_config(options));
   reconcile::ReconcilerConfig rc;
@@ -275,6 +278,7 @@ int run_repo(const Options& options, const sigset_t& signals) {
     api.engine = &engine;
     api.reconciler = &reconciler;
     api.loop = &loop;
+    api.plan_source = source.get();
     api.version = GITNS_VERSION;
     auto started = HttpFrontEnd::start(options.http, r.state_dir, api, [&loop](std::string why) {
       loop.trigger({reconcile::TriggerKind::webhook, std::move(why)});
