@@ -21,6 +21,14 @@ std::string join(const std::vector<std::string>& v, std::string_view sep) {
   return out;
 }
 
+// {"name","type","ttl","data"}, as API.md's rr.
+nlohmann::json rr_json(const wire::RR& rr) {
+  return {{"name", rr.owner.to_text()},
+          {"type", wire::type_to_text(rr.type)},
+          {"ttl", rr.ttl},
+          {"data", wire::rdata_to_text(rr.type, rr.rdata)}};
+}
+
 bool canonical_less(const wire::RR& a, const wire::RR& b) {
   int c = a.owner.canonical_compare(b.owner);
   if (c != 0) return c < 0;
@@ -233,13 +241,6 @@ PlanRecords plan_records(const ZonePlan& plan) {
   return out;
 }
 
-nlohmann::json rr_to_json(const wire::RR& rr) {
-  return {{"name", rr.owner.to_text()},
-          {"type", wire::type_to_text(rr.type)},
-          {"ttl", rr.ttl},
-          {"data", wire::rdata_to_text(rr.type, rr.rdata)}};
-}
-
 nlohmann::json to_json(const ZonePlan& plan, const std::string& file,
                        const PlanJsonOptions& options) {
   PlanRecords recs = plan_records(plan);
@@ -251,7 +252,7 @@ nlohmann::json to_json(const ZonePlan& plan, const std::string& file,
         truncated = true;
         break;
       }
-      out.push_back(rr_to_json(rr));
+      out.push_back(rr_json(rr));
     }
     return out;
   };

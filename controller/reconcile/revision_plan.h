@@ -120,7 +120,5 @@ struct PlanRecords {
   std::vector<wire::RR> removed;
 };
 PlanRecords plan_records(const ZonePlan& plan);
-// {"name","type","ttl","data"}
-nlohmann::json rr_to_json(const wire::RR& rr);
 
 }  // namespace gitns::reconcile
