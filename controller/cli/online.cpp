@@ -631,17 +631,27 @@ int cmd_suspend(std::span<const std::string> argv, Io& io, bool resume) {
   if (r->contains("suspended") && (*r)["suspended"].is_array() && !(*r)["suspended"].empty()) {
     std::string list;
     for (const auto& k : (*r)["suspended"]) list += (list.empty() ? "" : ", ") + cell(k);
-    io.out << " Suspended now: " << list << ".";
+    io.out << " Suspended now: " << list;
   }
   io.out << "\n";
   return kOk;
 }
 
 int cmd_rollback(std::span<const std::string> argv, Io& io) {
-  auto a = parse_args(argv, with_globals({{"--to"}, {}, {}, 0}));
+  auto a = parse_args(argv, with_globals({{"--to", "--repo"}, {}, {}, 0}));
   if (!a) return fail(io, "rollback", a.error().message);
   auto to = a->get("--to");
   if (!to) return fail(io, "rollback", "which revision? gitnsctl rollback --to REV (gitnsctl get revisions lists them)");
+  bool hex = to->size() >= 7 && to->find_first_not_of("0123456789abcdefABCDEF") == std::string::npos;
+  if (!hex) {
+    // HEAD~1, a tag, a branch: the server wants a commit id; a local clone can tell it.
+    auto repo = Repo::open(a->get_or("--repo", "."), "");
+    auto id = repo ? (*repo)->resolve(*to) : base::Result<std::string>(repo.failure());
+    if (!id)
+      return fail(io, "rollback", "'" + *to + "' is not a commit id and cannot be resolved here (" +
+                                      id.error().message + "); give an id from gitnsctl get revisions");
+    *to = *id;
+  }
   auto s = open_session(*a);
   if (!s) return fail(io, "", s.error().message);
   json body{{"revision", *to}};
