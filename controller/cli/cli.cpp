@@ -68,6 +68,13 @@ int run(std::span<const std::string> argv, Io& io) {
     io.out << kHelp;
     return kExitOk;
   }
+  for (const std::string& a : rest) {
+    if (a == "--help" || a == "-h") {
+      io.out << kHelp;
+      return kExitOk;
+    }
+    if (a == "--") break;
+  }
   if (verb == "version" || verb == "--version") {
     io.out << "gitnsctl " << g_version << "\n";
     return kExitOk;
