@@ -255,7 +255,11 @@ int run_repo(const Options& options, const sigset_t& signals) {
   auto source = reconcile::serialized_source(*git_source);
 
   engine::Engine engine(engine_config(options));
+  api::ReconcileMetrics reconcile_metrics;  // reconciles by result and duration (/metrics)
   reconcile::ReconcilerConfig rc;
+  rc.on_outcome = [&reconcile_metrics](const reconcile::ReconcileOutcome& o) {
+    reconcile_metrics.observe(o);
+  };
   rc.status_path = (std::filesystem::path(r.state_dir) / "status.json").string();
   rc.suspensions_path = (std::filesystem::path(r.state_dir) / "suspensions.json").string();
   reconcile::Reconciler reconciler(
@@ -280,9 +284,12 @@ int run_repo(const Options& options, const sigset_t& signals) {
     api.loop = &loop;
     api.plan_source = source.get();
     api.version = GITNS_VERSION;
-    auto started = HttpFrontEnd::start(options.http, r.state_dir, api, [&loop](std::string why) {
-      loop.trigger({reconcile::TriggerKind::webhook, std::move(why)});
-    });
+    auto started = HttpFrontEnd::start(
+        options.http, r.state_dir, api,
+        [&loop](std::string why) {
+          loop.trigger({reconcile::TriggerKind::webhook, std::move(why)});
+        },
+        &reconcile_metrics);
     if (!started.ok()) {
       log(Level::error, "cannot start the HTTP server", {{"error", started.error().to_string()}});
       engine.stop();
