@@ -19,10 +19,13 @@
 
 namespace gitns::api {
 
+class ReconcileMetrics;  // metrics_families.h
+
 struct ApiContext {
   engine::Engine* engine = nullptr;             // required: served zones, query tool
   reconcile::Reconciler* reconciler = nullptr;  // null in --zone mode
   reconcile::ReconcileLoop* loop = nullptr;     // null in --zone mode
+  const ReconcileMetrics* reconciles = nullptr;  // fed by on_outcome; null in --zone mode
   std::string version;
   std::chrono::system_clock::time_point started = std::chrono::system_clock::now();
   std::chrono::seconds max_wait{300};  // the longest ?timeout= of POST /reconcile?wait=true

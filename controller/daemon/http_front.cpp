@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <vector>
 
+#include "controller/api/metrics_families.h"
 #include "controller/daemon/log.h"
 #include "controller/http/auth.h"
 #include "controller/http/auth_routes.h"
@@ -19,6 +20,7 @@ struct HttpFrontEnd::Impl {
   std::unique_ptr<http::JsonFileUserStore> users;
   std::unique_ptr<http::AuthService> auth;
   std::unique_ptr<http::MetricsRegistry> metrics;
+  std::unique_ptr<api::QpsHistory> qps;  // the status page's chart and GET /api/v1/stats
   std::unique_ptr<http::Server> server;
 };
 
@@ -66,9 +68,12 @@ base::Status add_routes(http::Router& router, HttpFrontEnd::Impl& impl, const Ht
   }));
   GITNS_CHECK(http::add_auth_routes(router, *impl.auth));
   GITNS_CHECK(http::add_metrics_route(router, *impl.metrics));
-  // TODO(lead): metrics families (controller/api/metrics_families.h) and GET /api/v1/stats
-  // are wired here once the metrics work is in main; the status page/UI routes
-  // (controller/http/ui_routes.h, add_ui_routes) likewise.
+  api::add_metrics_families(*impl.metrics, {api.engine, api.reconciler, api.reconciles});
+  if (api.engine) {
+    impl.qps = std::make_unique<api::QpsHistory>(*api.engine);
+    GITNS_CHECK(api::add_stats_routes(router, *api.engine, *impl.qps));
+  }
+  // TODO(lead): the status page/UI routes (controller/http/ui_routes.h, add_ui_routes).
   if (webhook) {
     GITNS_CHECK(http::add_webhook_route(router, {o.webhook_secret_file, o.webhook_secret_env},
                                         std::move(webhook)));
@@ -83,6 +88,7 @@ HttpFrontEnd::~HttpFrontEnd() { stop(); }
 
 void HttpFrontEnd::stop() {
   if (impl_ && impl_->server) impl_->server->stop();
+  if (impl_ && impl_->qps) impl_->qps->stop();
 }
 
 base::Result<std::unique_ptr<HttpFrontEnd>> HttpFrontEnd::start(
@@ -109,6 +115,7 @@ base::Result<std::unique_ptr<HttpFrontEnd>> HttpFrontEnd::start(
   so.log = http_log;
   so.metrics = impl->metrics.get();
   GITNS_TRY(impl->server, http::Server::start(so, std::move(router), impl->auth->authenticator()));
+  if (impl->qps) impl->qps->start();
   std::vector<std::pair<std::string, std::string>> fields;
   if (impl->server->http_port())
     fields.emplace_back("http", o.http_listen.substr(0, o.http_listen.rfind(':') + 1) +

@@ -22,6 +22,7 @@
 #include <thread>
 #include <vector>
 
+#include "controller/api/metrics_families.h"
 #include "controller/daemon/http_front.h"
 #include "controller/daemon/log.h"
 #include "controller/daemon/options.h"
@@ -252,7 +253,11 @@ int run_repo(const Options& options, const sigset_t& signals) {
   auto source = reconcile::git_revision_source(*git);
 
   engine::Engine engine(engine_config(options));
+  api::ReconcileMetrics reconcile_metrics;  // outlives the reconciler that feeds it
   reconcile::ReconcilerConfig rc;
+  rc.on_outcome = [&reconcile_metrics](const reconcile::ReconcileOutcome& o) {
+    reconcile_metrics.observe(o);
+  };
   rc.status_path = (std::filesystem::path(r.state_dir) / "status.json").string();
   rc.suspensions_path = (std::filesystem::path(r.state_dir) / "suspensions.json").string();
   reconcile::Reconciler reconciler(
@@ -275,6 +280,7 @@ int run_repo(const Options& options, const sigset_t& signals) {
     api.engine = &engine;
     api.reconciler = &reconciler;
     api.loop = &loop;
+    api.reconciles = &reconcile_metrics;
     api.version = GITNS_VERSION;
     auto started = HttpFrontEnd::start(options.http, r.state_dir, api, [&loop](std::string why) {
       loop.trigger({reconcile::TriggerKind::webhook, std::move(why)});
