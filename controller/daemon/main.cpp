@@ -22,6 +22,7 @@
 #include <thread>
 #include <vector>
 
+#include "controller/api/metrics_families.h"
 #include "controller/daemon/http_front.h"
 #include "controller/daemon/log.h"
 #include "controller/daemon/options.h"
