@@ -353,6 +353,7 @@ base::Status add_read_routes(http::Router& router, const ApiContext& c) {
 
 base::Status add_api_routes(http::Router& router, const ApiContext& context) {
   GITNS_CHECK(add_read_routes(router, context));
+  GITNS_CHECK(add_revision_plan_route(router, context));
   return add_control_routes(router, context);
 }
 

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <vector>
 
+#include "controller/api/metrics_families.h"
 #include "controller/daemon/log.h"
 #include "controller/http/auth.h"
 #include "controller/http/auth_routes.h"
@@ -116,6 +117,7 @@ base::Result<std::unique_ptr<HttpFrontEnd>> HttpFrontEnd::start(
   so.log = http_log;
   so.metrics = impl->metrics.get();
   GITNS_TRY(impl->server, http::Server::start(so, std::move(router), impl->auth->authenticator()));
+  if (impl->qps) impl->qps->start();
   std::vector<std::pair<std::string, std::string>> fields;
   if (impl->server->http_port())
     fields.emplace_back("http", o.http_listen.substr(0, o.http_listen.rfind(':') + 1) +

@@ -22,6 +22,7 @@
 #include <thread>
 #include <vector>
 
+#include "controller/api/metrics_families.h"
 #include "controller/daemon/http_front.h"
 #include "controller/daemon/log.h"
 #include "controller/daemon/options.h"
@@ -31,6 +32,7 @@
 #include "controller/git/git_source.h"
 #include "controller/reconcile/loop.h"
 #include "controller/reconcile/reconciler.h"
+#include "controller/reconcile/serialized_source.h"
 #include "controller/reconcile/source.h"
 #include "resolver/engine.h"
 #include "resolver/store/store.h"
@@ -249,7 +251,9 @@ int run_repo(const Options& options, const sigset_t& signals) {
     log(Level::error, "cannot open the git source", {{"error", git.error().to_string()}});
     return 1;
   }
-  auto source = reconcile::git_revision_source(*git);
+  auto git_source = reconcile::git_revision_source(*git);
+  // The reconciler and the API's plans of past revisions share one repository.
+  auto source = reconcile::serialized_source(*git_source);
 
   engine::Engine engine(engine_config(options));
   api::ReconcileMetrics reconcile_metrics;  // reconciles by result and duration (/metrics)
@@ -279,6 +283,7 @@ int run_repo(const Options& options, const sigset_t& signals) {
     api.engine = &engine;
     api.reconciler = &reconciler;
     api.loop = &loop;
+    api.plan_source = source.get();
     api.version = GITNS_VERSION;
     auto started = HttpFrontEnd::start(
         options.http, r.state_dir, api,

@@ -1,26 +1,26 @@
-// JSON helpers of the HTTP API (controller/api/API.md) that live beside the reconciler:
-// the kept plan's ZonePlan (revision_plan.h's form, so GET /api/v1/plan and
-// GET /api/v1/revisions/{rev}/plan look the same) and names as people type them.
+// The JSON forms of records and plans that the HTTP API (controller/api/API.md, "ZonePlan")
+// and the status page share: rr = {"name","type","ttl","data"} in presentation form.
 #pragma once
 
 #include <cstddef>
 #include <nlohmann/json.hpp>
 #include <string>
-#include <string_view>
+#include <vector>
 
 #include "controller/reconcile/plan.h"
-#include "controller/reconcile/revision_plan.h"  // rr_to_json, to_json(ZonePlan)
-#include "resolver/wire/name.h"
+#include "resolver/wire/rdata.h"
 
 namespace gitns::reconcile {
 
-// revision_plan.h's to_json(ZonePlan), also for an applied update whose diff went into
-// the store batch (it is computed again from the applied and desired zones).
-nlohmann::json zone_plan_to_json(const ZonePlan& plan, const std::string& file,
-                                 size_t max_records = 1000);
+nlohmann::json rr_to_json(const wire::RR& rr);
 
 // A domain name as people write it in requests: absolute with or without the trailing
 // dot ("example.com" is example.com.).
 base::Result<wire::Name> absolute_name(std::string_view text);
+
+// {"zone","action","added":[rr],"removed":[rr],"counts":{"added","removed","changed"},
+//  "serialFrom","serialTo","unsafe": str or null, "allowedBy"}. Record lists longer than
+// `max_records` are cut and "truncated": true says so (the counts stay whole).
+nlohmann::json zone_plan_to_json(const ZonePlan& plan, size_t max_records = 1000);
 
 }  // namespace gitns::reconcile

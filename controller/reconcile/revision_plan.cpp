@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "controller/reconcile/plan_json.h"
 #include "controller/reconcile/reconciler.h"
 #include "resolver/wire/rdata.h"
 
@@ -13,12 +14,6 @@ bool annotated_unsafe(const manifest::ZoneManifest* m) {
   if (!m) return false;
   auto it = m->object.annotations.find(std::string(kAllowUnsafeAnnotation));
   return it != m->object.annotations.end() && it->second == "true";
-}
-
-std::string join(const std::vector<std::string>& v, std::string_view sep) {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : std::string(sep)) + s;
-  return out;
 }
 
 bool canonical_less(const wire::RR& a, const wire::RR& b) {
@@ -213,8 +208,15 @@ PlanRecords plan_records(const ZonePlan& plan) {
     case ZoneAction::update:
       break;
   }
-  out.added = plan.diff.added;
-  out.removed = plan.diff.removed;
+  if (!plan.diff.empty() || !plan.applied || !plan.desired) {
+    out.added = plan.diff.added;
+    out.removed = plan.diff.removed;
+  } else {
+    // An applied plan moved its diff into the store batch: compute it again.
+    zone::ZoneDiff d = zone::diff(*plan.applied, *plan.desired);
+    out.added = std::move(d.added);
+    out.removed = std::move(d.removed);
+  }
   // Every changed zone has a new SOA serial; "serial" says it, the lists need not.
   auto soa_at = [&](std::vector<wire::RR>& v) {
     return std::find_if(v.begin(), v.end(), [&](const wire::RR& rr) {
@@ -233,15 +235,11 @@ PlanRecords plan_records(const ZonePlan& plan) {
   return out;
 }
 
-nlohmann::json rr_to_json(const wire::RR& rr) {
-  return {{"name", rr.owner.to_text()},
-          {"type", wire::type_to_text(rr.type)},
-          {"ttl", rr.ttl},
-          {"data", wire::rdata_to_text(rr.type, rr.rdata)}};
-}
-
 nlohmann::json to_json(const ZonePlan& plan, const std::string& file,
                        const PlanJsonOptions& options) {
+  // The shape of the last plan (plan_json.h), so the API and the UI read one form; the
+  // lists here leave out the serial-only SOA change and are in canonical order.
+  nlohmann::json j = zone_plan_to_json(plan, options.max_records);
   PlanRecords recs = plan_records(plan);
   bool truncated = false;
   auto list = [&](const std::vector<wire::RR>& rrs) {
@@ -255,19 +253,11 @@ nlohmann::json to_json(const ZonePlan& plan, const std::string& file,
     }
     return out;
   };
-  nlohmann::json j{{"zone", plan.origin.to_text()},
-                   {"action", std::string(to_string(plan.action))},
-                   {"file", file}};
   j["added"] = list(recs.added);
   j["removed"] = list(recs.removed);
   j["truncated"] = truncated;
-  j["counts"] = {{"added", plan.counts.added},
-                 {"removed", plan.counts.removed},
-                 {"changed", plan.counts.changed}};
-  j["serial"] = {{"from", plan.serial_from}, {"to", plan.serial_to}};
-  j["unsafe"] = plan.unsafe.empty() ? nlohmann::json(nullptr) : nlohmann::json(join(plan.unsafe, "; "));
+  j["file"] = file;
   j["unsafeReasons"] = plan.unsafe;
-  j["allowedBy"] = plan.allowed_by.empty() ? nlohmann::json(nullptr) : nlohmann::json(plan.allowed_by);
   j["held"] = plan.held();
   return j;
 }

@@ -102,11 +102,11 @@ struct PlanJsonOptions {
   size_t max_records = std::numeric_limits<size_t>::max();
 };
 
-// API.md's ZonePlan: {"zone","action","added":[rr],"removed":[rr],"counts":{"added",
-// "removed","changed"},"unsafe":str|null} plus "file", "serial":{"from","to"},
-// "unsafeReasons":[str], "allowedBy":str|null, "held":bool, "truncated":bool.
-// rr is {"name","type","ttl","data"}, name absolute. An SOA that differs only in its
-// serial is left out of the lists (the serial is in "serial").
+// API.md's ZonePlan as zone_plan_to_json (plan_json.h) writes it ({"zone","action",
+// "added":[rr],"removed":[rr],"counts":{"added","removed","changed"},"serialFrom",
+// "serialTo","unsafe":str|null,"allowedBy"}) plus "file", "unsafeReasons":[str],
+// "held":bool, "truncated":bool. rr is {"name","type","ttl","data"}, name absolute. The
+// lists leave out an SOA that differs only in its serial, in canonical order.
 nlohmann::json to_json(const ZonePlan& plan, const std::string& file = {},
                        const PlanJsonOptions& options = {});
 // {"fromRevision","revision","result","held":[str],"errors":[str],"warnings":[str],
@@ -120,7 +120,5 @@ struct PlanRecords {
   std::vector<wire::RR> removed;
 };
 PlanRecords plan_records(const ZonePlan& plan);
-// {"name","type","ttl","data"}
-nlohmann::json rr_to_json(const wire::RR& rr);
 
 }  // namespace gitns::reconcile

@@ -11,6 +11,7 @@
 #include <cctype>
 
 #include "controller/reconcile/plan_json.h"
+#include "controller/reconcile/revision_plan.h"
 #include "controller/reconcile/reconciler.h"
 #include "controller/reconcile/reconciler_internal.h"
 #include "resolver/zone/zone_builder.h"
@@ -112,7 +113,7 @@ void Reconciler::remember_plan(const Attempt& a, ReconcileResult result) {
   }
   if (!keep) return;
   nlohmann::json zones = nlohmann::json::array();
-  for (const PlannedZone& z : a.zones) zones.push_back(zone_plan_to_json(z.plan, z.file));
+  for (const PlannedZone& z : a.zones) zones.push_back(to_json(z.plan, z.file, PlanJsonOptions{1000}));
   nlohmann::json plan{{"revision", a.revision.id},
                       {"fromRevision", a.from_revision},
                       {"result", std::string(to_string(result))},

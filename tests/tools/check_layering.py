@@ -34,13 +34,15 @@ RESOLVER_DEPS = {
 }
 
 # controller module -> controller modules it may include (besides itself); modules not
-# listed (daemon, cli: the wiring) are not checked.
+# listed (daemon: the wiring) are not checked. cli is a client: it never includes the
+# server side (api, daemon), only controller/http's client among http's headers.
 CONTROLLER_DEPS = {
     "git": set(),
     "manifest": set(),
     "http": set(),
     "reconcile": {"git", "manifest"},
     "api": {"http", "reconcile", "manifest", "git"},
+    "cli": {"http", "reconcile", "manifest", "git"},
 }
 
 # third-party include prefix -> folders (relative to ROOT) allowed to include it

@@ -91,7 +91,8 @@ TEST(RevisionPlan, OneChangedRecordIsOneChangeWithNextSerial) {
   EXPECT_EQ(j["added"][0], (nlohmann::json{{"name", "www.example.org."}, {"type", "A"}, {"ttl", 3600},
                                            {"data", "192.0.2.81"}}));
   EXPECT_EQ(j["removed"][0]["data"], "192.0.2.80");
-  EXPECT_EQ(j["serial"]["to"], 2);
+  EXPECT_EQ(j["serialTo"], 2);
+  EXPECT_EQ(j["file"], "zones/org.yaml");
   EXPECT_EQ(j["unsafe"], nullptr);
   EXPECT_EQ(j["action"], "update");
 }
