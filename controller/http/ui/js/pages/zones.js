@@ -58,10 +58,19 @@ function renderList(main, ctx) {
 
 // ---- one zone ----
 
+// Stalled=True is bad news, Ready=True good: the colour follows the meaning, not the word.
+function conditionBadge(c) {
+  const on = c.status === true || c.status === 'True';
+  const good = c.type === 'Stalled' ? !on : on;
+  const el = badge(on ? 'True' : 'False');
+  el.className = `badge badge-${c.type === 'Reconciling' ? (on ? 'info' : 'neutral') : good ? 'ok' : 'bad'}`;
+  return el;
+}
+
 function conditionsTable(conditions) {
   return table([
     { title: 'Condition', cell: (c) => c.type },
-    { title: 'Status', cell: (c) => badge(String(c.status)) },
+    { title: 'Status', cell: conditionBadge },
     { title: 'Reason', cell: (c) => c.reason || '' },
     { title: 'Message', class: 'wrap', cell: (c) => c.message || '' },
     { title: 'Since', cell: (c) => c.lastTransitionTime || '' },
