@@ -11,6 +11,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <limits>
 #include <optional>
@@ -670,6 +671,61 @@ std::string describe_value(const nlohmann::json& value) {
   }
 }
 
+namespace {
+
+// Offset of the first byte that is not well-formed UTF-8 (RFC 3629: no overlongs, no
+// surrogates, nothing above U+10FFFF), or npos. YAML streams are Unicode, and everything
+// downstream assumes valid UTF-8: valijson's string length reads past the end of a bad
+// sequence and nlohmann::json::dump throws on one, so bad bytes stop here with a position.
+size_t first_invalid_utf8(std::string_view text) {
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  const size_t n = text.size();
+  size_t i = 0;
+  while (i < n) {
+    const unsigned char c = s[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t len = 0;
+    unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
+    if (c >= 0xC2 && c <= 0xDF) {
+      len = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      len = 3;
+      if (c == 0xE0) lo = 0xA0;
+      if (c == 0xED) hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      len = 4;
+      if (c == 0xF0) lo = 0x90;
+      if (c == 0xF4) hi = 0x8F;
+    } else {
+      return i;
+    }
+    if (i + len > n || s[i + 1] < lo || s[i + 1] > hi) return i;
+    for (size_t k = 2; k < len; ++k) {
+      if (s[i + k] < 0x80 || s[i + k] > 0xBF) return i;
+    }
+    i += len;
+  }
+  return std::string_view::npos;
+}
+
+Position position_of_offset(std::string_view text, size_t offset) {
+  Position p{1, 1};
+  for (size_t i = 0; i < offset && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++p.line;
+      p.column = 1;
+    } else {
+      ++p.column;
+    }
+  }
+  return p;
+}
+
+}  // namespace
+
 YamlParse parse_yaml(std::string_view text, const YamlLimits& limits) {
   YamlParse out;
   if (text.size() > limits.max_bytes) {
@@ -681,6 +737,14 @@ YamlParse parse_yaml(std::string_view text, const YamlLimits& limits) {
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
   if (text.substr(0, 2) == "\xFE\xFF" || text.substr(0, 2) == "\xFF\xFE" || text.find('\0') != std::string_view::npos) {
     out.errors.push_back({{}, {}, {}, "expected UTF-8 text (found a UTF-16/32 byte order mark or NUL bytes)"});
+    return out;
+  }
+  if (size_t bad = first_invalid_utf8(text); bad != std::string_view::npos) {
+    char hex[8];
+    std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned char>(text[bad]));
+    out.errors.push_back({{}, position_of_offset(text, bad), {},
+                          std::string("expected UTF-8 text, found the byte ") + hex +
+                              " that does not start or continue a valid UTF-8 sequence"});
     return out;
   }
   std::istringstream in{std::string(text)};

@@ -345,3 +345,41 @@ TEST(YamlEncoding, Utf8ByteOrderMarkIsSkippedOtherEncodingsRejected) {
 
 }  // namespace
 }  // namespace gitns::manifest
+
+namespace gitns::manifest {
+namespace {
+
+struct Utf8Case {
+  const char* bytes;
+  int line, column;  // of the first bad byte; 0 = the text is valid
+};
+
+class Utf8Input : public ::testing::TestWithParam<Utf8Case> {};
+
+// Found by fuzz_manifest: an invalid sequence in a string crashed valijson's strlen.
+TEST_P(Utf8Input, InvalidBytesAreAnErrorWithTheirPosition) {
+  const Utf8Case& c = GetParam();
+  YamlParse p = parse_yaml(c.bytes);
+  if (c.line == 0) {
+    EXPECT_TRUE(p.errors.empty()) << p.errors[0].message;
+    return;
+  }
+  ASSERT_EQ(p.errors.size(), 1u);
+  EXPECT_EQ(p.errors[0].position.line, c.line);
+  EXPECT_EQ(p.errors[0].position.column, c.column);
+  EXPECT_NE(p.errors[0].message.find("expected UTF-8"), std::string::npos) << p.errors[0].message;
+  EXPECT_TRUE(p.documents.empty());
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Sequences, Utf8Input,
+    ::testing::Values(Utf8Case{"a: caf\xC3\xA9\nb: \xE2\x82\xAC \xF0\x9F\x98\x80\n", 0, 0},  // é € 😀
+                      Utf8Case{"a: x\nb: \x88\x88\n", 2, 4},         // lone continuation bytes
+                      Utf8Case{"a: \xC0\xAF\n", 1, 4},               // overlong '/'
+                      Utf8Case{"a: \xED\xA0\x80\n", 1, 4},           // a UTF-16 surrogate
+                      Utf8Case{"a: \xF4\x90\x80\x80\n", 1, 4},       // above U+10FFFF
+                      Utf8Case{"# \xE2\x82\n", 1, 3},                // cut short, in a comment
+                      Utf8Case{"a: ok\xE2\x82", 1, 6}));             // cut short by the end
+
+}  // namespace
+}  // namespace gitns::manifest
