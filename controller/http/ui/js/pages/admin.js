@@ -51,12 +51,17 @@ function reconcileCard() {
 
 // ---- suspend / resume ----
 
+let lastTarget = '';  // the chosen object survives the redraw after an action
+
 function suspendCard(status, zones, reload, out) {
   const src = status.source || {};
   const reasonInput = h('input', { id: 'suspend-reason', placeholder: 'optional, shown in status', maxlength: 200, testid: 'suspend-reason' });
   const target = h('select', { id: 'suspend-target', testid: 'suspend-target' },
     h('option', { value: '' }, 'The whole source'),
     zones.map((z) => h('option', { value: `Zone/${z.name}` }, `Zone ${z.name}${z.suspended ? ' (suspended)' : ''}`)));
+  target.value = lastTarget;
+  if (target.value !== lastTarget) target.value = '';
+  target.addEventListener('change', () => { lastTarget = target.value; });
   const act = async (what, button) => {
     const done = busy(button, what === 'suspend' ? 'Suspending…' : 'Resuming…');
     try {

@@ -54,10 +54,10 @@ export function render(main, ctx) {
     } catch (e) {
       message.className = 'form-message bad';
       if (e instanceof ApiError && e.code === 'totp_required') {
+        // The first time the field appears with its help text; asked again, the code was empty.
         const first = totpRow.hidden;
         totpRow.hidden = false;
-        message.className = first ? 'form-message info' : 'form-message bad';
-        message.textContent = first ? 'Enter the code from your authenticator app.' : 'Enter the 6-digit code.';
+        message.textContent = first ? '' : 'Enter the code from your authenticator app.';
         totp.focus();
       } else if (e instanceof ApiError && e.code === 'invalid_credentials') {
         message.textContent = totpRow.hidden ? 'Wrong user name or password.' : 'Wrong user name, password or code.';

@@ -121,7 +121,7 @@ function recordsSection(zoneName, ctx) {
   const type = h('select', { id: 'rec-type', testid: 'records-type' },
     RECORD_TYPES.map((t) => h('option', { value: t, selected: t === (p.get('type') || '').toUpperCase() }, t || 'Any type')));
   const size = h('select', { id: 'rec-size', testid: 'records-limit' },
-    PAGE_SIZES.map((n) => h('option', { value: String(n), selected: String(n) === (p.get('limit') || '100') }, String(n))));
+    PAGE_SIZES.map((n) => h('option', { value: String(n), selected: String(n) === (p.get('limit') || '50') }, String(n))));
   const results = h('div', null, loading());
   const info = h('span', { class: 'muted small', testid: 'records-page' });
   const prev = h('button', { type: 'button', class: 'btn', testid: 'records-prev', disabled: true }, '← Previous');
@@ -155,7 +155,7 @@ function recordsSection(zoneName, ctx) {
     const q = new URLSearchParams();
     if (name.value.trim()) q.set('name', name.value.trim());
     if (type.value) q.set('type', type.value);
-    if (size.value !== '100') q.set('limit', size.value);
+    if (size.value !== '50') q.set('limit', size.value);
     const hash = `#/zones/${encodeURIComponent(zoneName)}${q.toString() ? '?' + q : ''}`;
     if (window.location.hash !== hash) history.replaceState(null, '', hash);
     fetchPage();
