@@ -435,16 +435,27 @@ async function main() {
       await page.getByTestId('query-rcode').filter({ hasText: 'NXDOMAIN' }).waitFor();
     });
 
+    await step('an operator suspends and resumes a zone from its page', async () => {
+      await page.goto(`${gitnsd.base}/ui/#/zones/browser.test.`);
+      await page.getByTestId('zone-suspend').click();
+      await page.getByTestId('zone-state').filter({ hasText: 'Suspended' }).waitFor();
+      await shot(page, '09-zone-suspended');
+      await page.getByTestId('zone-resume').click();
+      await page.getByTestId('zone-state').filter({ hasText: 'Ready' }).waitFor();
+    });
+
     await step('a narrow window keeps every page usable', async () => {
-      const narrow = await context.newPage();
-      watchConsole(narrow, problems);
-      await narrow.setViewportSize({ width: 390, height: 844 });
-      await narrow.goto(`${gitnsd.base}/ui/#/overview`);
-      await narrow.getByTestId('objects-table').waitFor();
-      const overflow = await narrow.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-      expect(overflow <= 1, `the page scrolls sideways by ${overflow}px at 390px`);
-      await shot(narrow, '09-overview-narrow');
-      await narrow.close();
+      // The same tab (sessionStorage, so the session, is per tab), made phone-sized.
+      await page.setViewportSize({ width: 390, height: 844 });
+      for (const [hash, testid] of [['#/overview', 'objects-table'], ['#/zones/browser.test.', 'records-table'],
+        ['#/history', 'history-table'], ['#/admin', 'query-form']]) {
+        await page.goto(`${gitnsd.base}/ui/${hash}`);
+        await page.getByTestId(testid).waitFor();
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        expect(overflow <= 1, `${hash} scrolls sideways by ${overflow}px at 390px wide`);
+        if (hash === '#/overview') await shot(page, '10-overview-narrow');
+      }
+      await page.setViewportSize({ width: 1280, height: 900 });
     });
 
     const viewerPassword = crypto.randomBytes(9).toString('hex');
@@ -465,7 +476,7 @@ async function main() {
       await vp.getByTestId('forbidden').waitFor();
       expect(await vp.getByTestId('reconcile-now').count() === 0, 'a viewer must not see "Reconcile now"');
       expect(await vp.getByTestId('query-form').count() === 0, 'a viewer must not see the query tool');
-      await shot(vp, '10-viewer-admin-forbidden');
+      await shot(vp, '11-viewer-admin-forbidden');
       await ctx2.close();
     });
 
@@ -485,13 +496,38 @@ async function main() {
       await tp.getByLabel('Password').fill(pw);
       await tp.getByTestId('login-submit').click();
       await tp.getByLabel('Authenticator code').waitFor();
-      await shot(tp, '11-login-totp');
+      await shot(tp, '12-login-totp');
       // Each step's code is accepted once: the next step's code (within the ±1 window).
       await tp.getByLabel('Authenticator code').fill(totp(enrol.secret, now + 30));
       await tp.getByTestId('login-submit').click();
       await tp.getByTestId('current-role').filter({ hasText: 'operator' }).waitFor();
       expect(await tp.getByTestId('nav-admin').count() === 1, 'an operator sees the Admin link');
       await ctx3.close();
+    });
+
+    // Last of the admin steps: afterwards the source follows a broken HEAD again.
+    await step('rollback to the first revision suspends the source, resume follows git again', async () => {
+      await page.goto(`${gitnsd.base}/ui/#/admin`);
+      await page.getByTestId('rollback-revision').selectOption(first);
+      await page.getByTestId('rollback-start').click();
+      await page.getByTestId('rollback-confirm').click();
+      await page.getByTestId('rollback-result').filter({ hasText: 'Now serving' }).waitFor();
+      await page.getByTestId('nav-overview').click();
+      const banner = page.getByTestId('source-suspended');
+      await banner.waitFor();
+      const text = await banner.textContent();
+      expect(text.includes(first.slice(0, 10)), `the banner must name the rolled-back revision: ${text}`);
+      await shot(page, '13-overview-rolled-back');
+      await page.getByTestId('nav-admin').click();
+      await page.getByTestId('suspend-target').selectOption('');
+      await page.getByTestId('resume').click();
+      await page.getByTestId('suspend-result').filter({ hasText: 'Resumed' }).waitFor();
+      await page.getByTestId('nav-overview').click();
+      await waitFor('the suspended banner to go after resume', async () => {
+        await page.getByTestId('overview-refresh').click();
+        await sleep(300);
+        return (await page.getByTestId('source-suspended').count()) === 0;
+      }, 20000);
     });
 
     await step('an ended session sends the page back to the login form', async () => {

@@ -151,7 +151,7 @@ function queryResult(r, ms) {
     h('p', { class: 'query-head' }, badge(r.rcode, 'query-rcode'), ' ',
       h('span', { class: 'flags mono', testid: 'query-flags' }, (r.flags || []).join(' ')),
       h('span', { class: 'muted small' }, ` · ${r.sizeBytes ?? '?'} bytes · ${ms} ms`)),
-    (r.ede || []).map((e) => h('p', { class: 'alert alert-warn', testid: 'query-ede' }, `EDE ${e.code}`, e.text ? `: ${e.text}` : '')),
+    (r.ede || []).map((e) => h('p', { class: 'alert alert-warn', testid: 'query-ede' }, `EDE ${e.code}`, e.name ? ` (${e.name})` : '', e.text ? `: ${e.text}` : '')),
     rrTable('Answer', r.answer, 'query-answer-section'),
     rrTable('Authority', r.authority, 'query-authority-section'),
     rrTable('Additional', r.additional, 'query-additional-section'),
