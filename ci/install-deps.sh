@@ -11,7 +11,7 @@ $SUDO apt-get install -y -q --no-install-recommends \
   libboost-dev libboost-system-dev libssl-dev \
   libgtest-dev libgmock-dev libbenchmark-dev \
   libgit2-dev libyaml-cpp-dev nlohmann-json3-dev libvalijson-dev libpoco-dev liblmdb-dev \
-  knot knot-dnsutils knot-dnssecutils nsd bind9-dnsutils ldnsutils dnsperf sysstat \
+  knot knot-dnsutils knot-dnssecutils nsd bind9-dnsutils ldnsutils dnsperf sysstat wrk \
   python3 python3-dnspython iproute2 procps openssh-server openssh-client \
   chromium
 

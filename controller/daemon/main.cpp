@@ -22,13 +22,16 @@
 #include <thread>
 #include <vector>
 
+#include "controller/daemon/http_front.h"
 #include "controller/daemon/log.h"
 #include "controller/daemon/options.h"
 #include "controller/daemon/state_dir.h"
 #include "controller/daemon/zone_service.h"
 #include "controller/daemon/zone_sources.h"
 #include "controller/git/git_source.h"
+#include "controller/reconcile/loop.h"
 #include "controller/reconcile/reconciler.h"
+#include "controller/reconcile/serialized_source.h"
 #include "controller/reconcile/source.h"
 #include "resolver/engine.h"
 #include "resolver/store/store.h"
@@ -150,7 +153,21 @@ int run_zone_files(const Options& options, const sigset_t& signals) {
   auto loaded = load_zones(zones, options, "loaded zones");
   if (!loaded) return 1;
   if (!start_engine(engine, options, *loaded)) return 1;
+  std::unique_ptr<HttpFrontEnd> http;
+  if (options.http.enabled()) {
+    api::ApiContext api;
+    api.engine = &engine;
+    api.version = GITNS_VERSION;
+    auto started = HttpFrontEnd::start(options.http, options.repo.state_dir, api, {});
+    if (!started.ok()) {
+      log(Level::error, "cannot start the HTTP server", {{"error", started.error().to_string()}});
+      engine.stop();
+      return 1;
+    }
+    http = std::move(started).value();
+  }
   wait_for_stop(signals, [&] { load_zones(zones, options, "reloaded zones"); });
+  if (http) http->stop();
   engine.stop();
   log_stopped(engine);
   return 0;
@@ -233,11 +250,14 @@ int run_repo(const Options& options, const sigset_t& signals) {
     log(Level::error, "cannot open the git source", {{"error", git.error().to_string()}});
     return 1;
   }
-  auto source = reconcile::git_revision_source(*git);
+  auto git_source = reconcile::git_revision_source(*git);
+  // The reconciler and the API's plans of past revisions share one repository.
+  auto source = reconcile::serialized_source(*git_source);
 
   engine::Engine engine(engine_config(options));
   reconcile::ReconcilerConfig rc;
   rc.status_path = (std::filesystem::path(r.state_dir) / "status.json").string();
+  rc.suspensions_path = (std::filesystem::path(r.state_dir) / "suspensions.json").string();
   reconcile::Reconciler reconciler(
       *source, **store,
       [&engine](std::shared_ptr<const zone::ZoneSet> set) { engine.publish(std::move(set)); }, rc,
@@ -251,10 +271,29 @@ int run_repo(const Options& options, const sigset_t& signals) {
   }
   if (!start_engine(engine, options, engine.zones()->size())) return 1;
 
-  reconcile::TriggerQueue triggers;
-  ControllerThread controller([&] { reconcile::run_loop(reconciler, triggers, r.poll); });
-  wait_for_stop(signals, [&] { triggers.push({reconcile::TriggerKind::signal, "SIGHUP"}); });
-  triggers.close();
+  reconcile::ReconcileLoop loop(reconciler, r.poll);
+  std::unique_ptr<HttpFrontEnd> http;
+  if (options.http.enabled()) {
+    api::ApiContext api;
+    api.engine = &engine;
+    api.reconciler = &reconciler;
+    api.loop = &loop;
+    api.plan_source = source.get();
+    api.version = GITNS_VERSION;
+    auto started = HttpFrontEnd::start(options.http, r.state_dir, api, [&loop](std::string why) {
+      loop.trigger({reconcile::TriggerKind::webhook, std::move(why)});
+    });
+    if (!started.ok()) {
+      log(Level::error, "cannot start the HTTP server", {{"error", started.error().to_string()}});
+      engine.stop();
+      return 1;
+    }
+    http = std::move(started).value();
+  }
+  ControllerThread controller([&] { loop.run(); });
+  wait_for_stop(signals, [&] { loop.trigger({reconcile::TriggerKind::signal, "SIGHUP"}); });
+  if (http) http->stop();  // no API call waits on the loop any more
+  loop.stop();
   if (!controller.join_within(std::chrono::seconds(10))) {
     // A reconcile is stuck (most likely a fetch from a silent remote). The store is
     // consistent at every moment, so leaving without it is safe.

@@ -127,6 +127,15 @@ class Parser {
       repo_flags_.emplace_back(flag);
       return {};
     }
+    if (auto h = http_flag(flag)) {
+      GITNS_TRY(std::string_view v, value(flag, h->what));
+      *h->target = std::string(v);
+      return {};
+    }
+    if (flag == "--http-allow-remote") {
+      opts_.http.allow_remote = true;
+      return {};
+    }
     if (is_flag(flag)) return bad("unknown flag '" + std::string(flag) + "'");
     return bad("unexpected argument '" + std::string(flag) + "'");
   }
@@ -149,7 +158,38 @@ class Parser {
     return std::nullopt;
   }
 
+  std::optional<StringFlag> http_flag(std::string_view flag) {
+    HttpOptions& h = opts_.http;
+    if (flag == "--http") return StringFlag{&h.http_listen, "ADDR:PORT"};
+    if (flag == "--https") return StringFlag{&h.https_listen, "ADDR:PORT"};
+    if (flag == "--tls-cert") return StringFlag{&h.tls_cert, "FILE"};
+    if (flag == "--tls-key") return StringFlag{&h.tls_key, "FILE"};
+    if (flag == "--admin-password-file") return StringFlag{&h.admin_password_file, "FILE"};
+    if (flag == "--webhook-secret-file") return StringFlag{&h.webhook_secret_file, "FILE"};
+    if (flag == "--webhook-secret-env") return StringFlag{&h.webhook_secret_env, "VARIABLE"};
+    return std::nullopt;
+  }
+
+  base::Status check_http() {
+    const HttpOptions& h = opts_.http;
+    if (!h.http_listen.empty() && !h.allow_remote && !is_loopback_listen(h.http_listen))
+      return bad("--http " + h.http_listen +
+                 ": plain HTTP binds loopback only (127.0.0.1, ::1); use --https for other "
+                 "addresses, or add --http-allow-remote behind a TLS proxy");
+    if (h.tls_cert.empty() != h.tls_key.empty())
+      return bad("--tls-cert and --tls-key go together (or give neither for a self-signed pair)");
+    if (!h.tls_cert.empty() && h.https_listen.empty())
+      return bad("--tls-cert/--tls-key need --https ADDR:PORT");
+    if (!h.enabled() && (!h.admin_password_file.empty() || !h.webhook_secret_file.empty() ||
+                         !h.webhook_secret_env.empty() || h.allow_remote))
+      return bad("the HTTP flags need --http ADDR:PORT or --https ADDR:PORT");
+    if (!h.webhook_secret_file.empty() && !h.webhook_secret_env.empty())
+      return bad("give --webhook-secret-file or --webhook-secret-env, not both");
+    return {};
+  }
+
   base::Status check_modes() {
+    GITNS_CHECK(check_http());
     bool zones = !opts_.zones.empty() || !opts_.zone_dirs.empty();
     if (!opts_.repo.url.empty()) {
       if (zones)
@@ -160,8 +200,13 @@ class Parser {
             "there)");
       return {};
     }
-    if (!repo_flags_.empty())
+    // --zone mode with HTTP keeps users.json (and a generated certificate) in --state-dir.
+    bool state_for_http = opts_.http.enabled() && repo_flags_.size() == 1 &&
+                          repo_flags_.front() == "--state-dir";
+    if (!repo_flags_.empty() && !state_for_http)
       return bad(std::string(repo_flags_.front()) + " needs --repo PATH_OR_URL");
+    if (opts_.http.enabled() && opts_.repo.state_dir.empty())
+      return bad("--http/--https with --zone needs --state-dir DIR (users.json lives there)");
     if (!zones)
       return bad(
           "no zones to serve: give --repo PATH_OR_URL --state-dir DIR, or --zone FILE, --zone "
@@ -196,6 +241,15 @@ class Parser {
 
 }  // namespace
 
+bool is_loopback_listen(std::string_view a) {
+  size_t colon = a.rfind(':');
+  std::string_view host = colon == std::string_view::npos ? std::string_view() : a.substr(0, colon);
+  if (colon == std::string_view::npos) return true;  // "PORT": loopback by default
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
+  return host.empty() || host == "localhost" || host == "::1" || host.starts_with("127.");
+}
+
 base::Result<Options> parse_options(const std::vector<std::string_view>& args) {
   return Parser(split_equals(args)).run();
 }
@@ -227,6 +281,16 @@ std::string usage() {
          "  --listen ADDR:PORT    UDP and TCP address, repeatable; IPv6 as [::1]:1053\n"
          "                        (default 127.0.0.1:1053)\n"
          "  --threads N           worker threads (default: one per CPU core)\n"
+         "\n"
+         "  --http ADDR:PORT      serve the HTTP API, status page and /metrics (loopback\n"
+         "                        only, e.g. 127.0.0.1:8053, unless --http-allow-remote)\n"
+         "  --https ADDR:PORT     the same over TLS: --tls-cert FILE --tls-key FILE, or a\n"
+         "                        self-signed certificate made in DIR/tls on first start\n"
+         "  --admin-password-file FILE  the first admin's password (else the variable\n"
+         "                        GITNS_ADMIN_PASSWORD, else generated and printed once);\n"
+         "                        users live in DIR/users.json\n"
+         "  --webhook-secret-file FILE | --webhook-secret-env VAR\n"
+         "                        secret of POST /api/v1/hooks/git (GitHub or GitLab)\n"
          "  --help                print this help\n"
          "  --version             print the version\n"
          "\n"

@@ -31,8 +31,25 @@ struct RepoOptions {
   std::string ssh_known_hosts;
 };
 
+// The HTTP API, status page and metrics (controller/http, controller/api).
+struct HttpOptions {
+  std::string http_listen;   // --http ADDR:PORT; loopback only unless allow_remote
+  std::string https_listen;  // --https ADDR:PORT
+  std::string tls_cert;      // --tls-cert/--tls-key; both empty: self-signed in <state>/tls
+  std::string tls_key;
+  bool allow_remote = false;        // --http-allow-remote
+  std::string admin_password_file;  // else $GITNS_ADMIN_PASSWORD, else generated and printed
+  std::string webhook_secret_file;
+  std::string webhook_secret_env;
+  bool enabled() const { return !http_listen.empty() || !https_listen.empty(); }
+};
+
+// True for 127.0.0.0/8, ::1, localhost and a bare ":PORT" (which binds loopback).
+bool is_loopback_listen(std::string_view addr_port);
+
 struct Options {
   RepoOptions repo;
+  HttpOptions http;
   std::vector<ZoneArg> zones;
   std::vector<std::string> zone_dirs;
   std::vector<std::string> listen;  // default {"127.0.0.1:1053"} when none given

@@ -58,6 +58,7 @@ void Reconciler::log(LogLevel level, std::string_view msg, LogFields fields) con
 }
 
 base::Status Reconciler::restore() {
+  load_suspensions();
   GITNS_TRY(store::Snapshot snap, store_.load());
   std::vector<std::shared_ptr<const zone::Zone>> zones;
   for (store::LoadedZone& z : snap.zones) {
@@ -102,6 +103,8 @@ std::shared_ptr<const zone::ZoneSet> Reconciler::served() const { return served_
 // ---- one reconcile ----------------------------------------------------------------
 
 ReconcileOutcome Reconciler::reconcile(const Trigger& trigger) {
+  std::lock_guard op(op_mutex_);
+  if (source_suspended()) return suspended_outcome(trigger);
   Attempt a;
   a.id = "rc-" + id_prefix_ + "-" + std::to_string(++sequence_);
   a.trigger = trigger;
@@ -128,6 +131,7 @@ ReconcileOutcome Reconciler::reconcile(const Trigger& trigger) {
 
 ReconcileOutcome Reconciler::reconcile_revision(const SourceRevision& revision,
                                                 const Trigger& trigger) {
+  std::lock_guard op(op_mutex_);
   Attempt a;
   a.id = "rc-" + id_prefix_ + "-" + std::to_string(++sequence_);
   a.trigger = trigger;
@@ -145,6 +149,7 @@ ReconcileOutcome Reconciler::run(Attempt& a) {
     a.repeat = status().source.last_attempted_revision == a.revision.id;
     mark_reconciling(a);
     if (!load(a)) return finish(a, ReconcileResult::failed, a.outcome.record.message);
+    before_plan(a);  // sets suspended zones aside, notes the plan's base (suspend.cpp)
     a.ms.load = a.lap();
     plan_zones(a);
     a.ms.build = a.lap();
@@ -280,7 +285,7 @@ void Reconciler::plan_removals(Attempt& a) {
   std::set<std::string> wanted;
   for (const auto& m : a.manifests.zones) wanted.insert(m->apex.lookup_key());
   for (const auto& [key, applied] : applied_) {
-    if (wanted.count(key)) continue;
+    if (wanted.count(key) || zone_suspended(key)) continue;
     PlannedZone pz;
     pz.plan = plan_removal(applied.zone);
     pz.file = applied.file;
@@ -526,6 +531,8 @@ ReconcileOutcome Reconciler::finish(Attempt& a, ReconcileResult result, std::str
        {"build_ms", std::to_string(a.ms.build)},
        {"persist_ms", std::to_string(a.ms.persist)},
        {"message", record.message}});
+  remember_plan(a, result);
+  notify_outcome(a.outcome);
   return std::move(a.outcome);
 }
 

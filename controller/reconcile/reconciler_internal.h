@@ -38,6 +38,7 @@ struct Reconciler::Attempt {
   std::string trailer_problem;
   bool repeat = false;     // the revision was attempted before: details are not logged again
   bool persisted = false;  // the apply (status and history entry included) is stored
+  std::string from_revision;  // the applied revision the plan starts from
   // Milliseconds per phase, for the "reconcile finished" line (where latency goes).
   struct Phases {
     int64_t fetch = 0, load = 0, build = 0, persist = 0;

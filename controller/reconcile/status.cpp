@@ -161,7 +161,11 @@ json StatusDocument::to_json() const {
             {"conditions", conditions_json(source.conditions)},
             {"lastError", source.last_error},
             {"errors", source.errors},
-            {"errorsOmitted", source.errors_omitted}}},
+            {"errorsOmitted", source.errors_omitted},
+            {"suspended", source.suspended},
+            {"suspendReason", source.suspend_reason},
+            {"rolledBackTo",
+             source.rolled_back_to.empty() ? json(nullptr) : json(source.rolled_back_to)}}},
           {"objects", objs},
           {"history", hist}};
 }
@@ -183,6 +187,10 @@ StatusDocument StatusDocument::from_json(const json& j) {
       }
     }
     d.source.errors_omitted = num<size_t>(*s, "errorsOmitted");
+    if (auto v = s->find("suspended"); v != s->end() && v->is_boolean())
+      d.source.suspended = v->get<bool>();
+    d.source.suspend_reason = str(*s, "suspendReason");
+    d.source.rolled_back_to = str(*s, "rolledBackTo");
   }
   if (auto objs = j.find("objects"); objs != j.end() && objs->is_array()) {
     for (const json& o : *objs) {

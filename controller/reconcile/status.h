@@ -80,6 +80,10 @@ struct SourceStatus {
   std::string last_error;           // one line; empty after a good reconcile
   std::vector<std::string> errors;  // every error of the last attempt ("file:line:col: ...")
   size_t errors_omitted = 0;        // errors beyond the kept ones
+  // Suspension (Reconciler::suspend, rollback): nothing is fetched or applied.
+  bool suspended = false;
+  std::string suspend_reason;  // as given, or "RolledBack"
+  std::string rolled_back_to;  // the revision a rollback serves; empty when none
 };
 
 struct StatusDocument {

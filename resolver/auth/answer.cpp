@@ -185,7 +185,10 @@ size_t answer_query(const zone::ZoneSet& zones, std::span<const uint8_t> query,
   wire::QueryView q;
   wire::QueryParseOutcome parsed = wire::parse_query(query, q);
   if (parsed == wire::QueryParseOutcome::drop || out.size() < 12) {
-    if (info) info->dropped = true;
+    if (info) {
+      info->dropped = true;
+      info->malformed = parsed == wire::QueryParseOutcome::drop;
+    }
     return 0;
   }
   if (info) info->qtype = q.question.qtype;
@@ -208,6 +211,7 @@ size_t answer_query(const zone::ZoneSet& zones, std::span<const uint8_t> query,
   if (parsed != wire::QueryParseOutcome::ok) {
     // FORMERR echoes the header only: the question may be what was malformed.
     c.rcode = wire::rcode::FORMERR;
+    if (info) info->malformed = true;
     return finish(c, info);
   }
   w.add_question(q.question.qname, q.question.qtype, q.question.qclass);

@@ -25,6 +25,7 @@ struct AnswerInfo {
   uint16_t rcode = 0;  // full 12-bit
   bool truncated = false;
   bool dropped = false;
+  bool malformed = false;  // dropped, or FORMERR because the query did not parse
   bool edns = false;
 };
 

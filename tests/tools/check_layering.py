@@ -3,6 +3,8 @@
 
 Rules checked:
   * each resolver/ module includes only the modules listed for it below;
+  * each controller/ module listed in CONTROLLER_DEPS includes only the controller/
+    modules listed for it (controller/http, the Poco layer, knows none of the others);
   * resolver/ never includes controller/;
   * each third-party library is included only from the folders that own it;
   * public headers (.h under resolver/ and controller/) include no third-party header
@@ -29,6 +31,18 @@ RESOLVER_DEPS = {
     "recursor": {"base", "wire", "crypto", "dnssec", "zone"},
     "pipeline": {"base", "wire", "zone", "auth", "recursor", "blocklist"},
     "server": {"base", "wire", "crypto", "zone", "auth", "pipeline", "xfr"},
+}
+
+# controller module -> controller modules it may include (besides itself); modules not
+# listed (daemon: the wiring) are not checked. cli is a client: it never includes the
+# server side (api, daemon), only controller/http's client among http's headers.
+CONTROLLER_DEPS = {
+    "git": set(),
+    "manifest": set(),
+    "http": set(),
+    "reconcile": {"git", "manifest"},
+    "api": {"http", "reconcile", "manifest", "git"},
+    "cli": {"http", "reconcile", "manifest", "git"},
 }
 
 # third-party include prefix -> folders (relative to ROOT) allowed to include it
@@ -73,6 +87,13 @@ def check_file(rel, errors):
                     errors.append(f"{where}: resolver/{mod} may not include resolver/{tmod} ({target})")
                 elif tmod is None and target == "resolver/engine.h":
                     errors.append(f"{where}: resolver/{mod} may not include the engine facade")
+            parts = rel.split("/")
+            if parts[0] == "controller" and len(parts) > 2 and parts[1] in CONTROLLER_DEPS:
+                tparts = target.split("/")
+                if tparts[0] == "controller" and len(tparts) > 2 and tparts[1] != parts[1] \
+                        and tparts[1] not in CONTROLLER_DEPS[parts[1]]:
+                    errors.append(f"{where}: controller/{parts[1]} may not include "
+                                  f"controller/{tparts[1]} ({target})")
             for prefix, owners in THIRD_PARTY.items():
                 if target.startswith(prefix):
                     if not any(rel.startswith(o + "/") for o in owners):
