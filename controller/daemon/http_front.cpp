@@ -4,12 +4,14 @@
 #include <filesystem>
 #include <vector>
 
+#include "controller/api/metrics_families.h"
 #include "controller/daemon/log.h"
 #include "controller/http/auth.h"
 #include "controller/http/auth_routes.h"
 #include "controller/http/basic_routes.h"
 #include "controller/http/metrics.h"
 #include "controller/http/server.h"
+#include "controller/http/ui_routes.h"
 #include "controller/http/user_store.h"
 #include "controller/http/webhook.h"
 
@@ -19,6 +21,7 @@ struct HttpFrontEnd::Impl {
   std::unique_ptr<http::JsonFileUserStore> users;
   std::unique_ptr<http::AuthService> auth;
   std::unique_ptr<http::MetricsRegistry> metrics;
+  std::unique_ptr<api::QpsHistory> qps;  // the status page's chart; outlives the server
   std::unique_ptr<http::Server> server;
 };
 
@@ -66,9 +69,10 @@ base::Status add_routes(http::Router& router, HttpFrontEnd::Impl& impl, const Ht
   }));
   GITNS_CHECK(http::add_auth_routes(router, *impl.auth));
   GITNS_CHECK(http::add_metrics_route(router, *impl.metrics));
-  // TODO(lead): metrics families (controller/api/metrics_families.h) and GET /api/v1/stats
-  // are wired here once the metrics work is in main; the status page/UI routes
-  // (controller/http/ui_routes.h, add_ui_routes) likewise.
+  // TODO(lead): the gitns_* metrics families (controller/api/metrics_families.h,
+  // add_metrics_families) are wired here once ReconcileMetrics is fed from on_outcome.
+  GITNS_CHECK(api::add_stats_routes(router, *api.engine, *impl.qps));
+  GITNS_CHECK(http::add_ui_routes(router));  // GET / and /ui/: the status page and admin UI
   if (webhook) {
     GITNS_CHECK(http::add_webhook_route(router, {o.webhook_secret_file, o.webhook_secret_env},
                                         std::move(webhook)));
@@ -83,6 +87,7 @@ HttpFrontEnd::~HttpFrontEnd() { stop(); }
 
 void HttpFrontEnd::stop() {
   if (impl_ && impl_->server) impl_->server->stop();
+  if (impl_ && impl_->qps) impl_->qps->stop();
 }
 
 base::Result<std::unique_ptr<HttpFrontEnd>> HttpFrontEnd::start(
@@ -98,6 +103,8 @@ base::Result<std::unique_ptr<HttpFrontEnd>> HttpFrontEnd::start(
   impl->metrics = std::make_unique<http::MetricsRegistry>(
       [](std::string_view problem) { log(Level::warn, "metrics", {{"problem", std::string(problem)}}); });
 
+  impl->qps = std::make_unique<api::QpsHistory>(*api.engine);
+  impl->qps->start();
   http::Router router;
   GITNS_CHECK(add_routes(router, *impl, o, api, std::move(webhook)));
   http::ServerOptions so;

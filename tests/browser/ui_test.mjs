@@ -388,9 +388,10 @@ async function main() {
       await shot(page, '05-overview-ready');
     });
 
+    let bad;
     await step('an invalid commit is reported on the overview with file:line:col', async () => {
       repo.write('zones/broken.test.yaml', BROKEN_ZONE);
-      const bad = repo.commit('a broken zone');
+      bad = repo.commit('a broken zone');
       await page.getByTestId('nav-admin').click();
       await page.getByTestId('reconcile-now').click();
       await page.getByTestId('reconcile-result-badge').filter({ hasText: 'invalid' }).waitFor({ timeout: 45000 });
@@ -407,16 +408,26 @@ async function main() {
       await shot(page, '06-overview-invalid-commit');
     });
 
-    await step('history lists the reconciles and opens a revision', async () => {
+    await step('history lists the reconciles and shows each revision\'s plan', async () => {
       await page.getByTestId('nav-history').click();
       await page.getByTestId('history-row').first().waitFor();
       const results = await page.getByTestId('history-result').allTextContents();
       expect(results[0] === 'invalid' && results.includes('applied'), `history results ${JSON.stringify(results)}`);
       await page.getByTestId('history-row').filter({ hasText: second.slice(0, 10) }).locator('a').first().click();
-      await page.getByTestId('revision-panel').waitFor();
-      // Either the plan or a clear "no plan" note, never a spinner or an error.
-      await page.locator('[data-testid=plan], [data-testid=plan-unavailable]').first().waitFor();
-      await shot(page, '07-history-revision');
+      await page.getByTestId('plan').waitFor();
+      const zone = page.locator('[data-testid=plan-zone][data-zone="browser.test."]');
+      await zone.waitFor();
+      const action = await zone.getByTestId('plan-action').textContent();
+      expect(action === 'create', `browser.test. plan action ${action}, expected create`);
+      expect((await zone.textContent()).includes('192.0.2.77'), 'the plan lists the records the commit added');
+      await shot(page, '07-history-revision-plan');
+      // The invalid revision's plan names its error and where it is.
+      await page.goto(`${gitnsd.base}/ui/#/history/${bad}`);
+      const errors = page.getByTestId('plan-errors');
+      await errors.waitFor();
+      const locations = await errors.getByTestId('error-location').allTextContents();
+      expect(locations.some((l) => l.startsWith(`zones/broken.test.yaml:${BROKEN_LINE}:`)),
+        `the invalid revision's plan must locate its error: ${JSON.stringify(locations)}`);
     });
 
     await step('the DNS query tool answers from this node', async () => {
@@ -537,11 +548,10 @@ async function main() {
       expect(page.url().includes('#/login'), `expected the login page after a 401, at ${page.url()}`);
     });
 
-    // The deliberate 401s above (wrong password, TOTP asked for, dead token) and a revision
-    // without a plan (404) show as "Failed to load resource"; anything else (a CSP
-    // violation, a script error, another failed request) fails the test.
-    const unexpected = problems.filter((p) => !/status of 401/.test(p) &&
-      !(/status of 404/.test(p) && /\/api\/v1\/revisions\/[0-9a-f]+\/plan/.test(p)));
+    // The deliberate 401s above (wrong password, TOTP asked for, dead token) show as
+    // "Failed to load resource"; anything else (a CSP violation, a script error, another
+    // failed request) fails the test.
+    const unexpected = problems.filter((p) => !/status of 401/.test(p));
     expect(unexpected.length === 0, `the browser reported problems:\n${unexpected.join('\n')}`);
     console.log(`PASS: ${steps.length} steps; screenshots in ${args.artifacts}`);
   } catch (e) {

@@ -14,8 +14,8 @@ function niceCeil(v) {
 function fmt(v) {
   if (v >= 1e6) return (v / 1e6).toFixed(v >= 1e7 ? 0 : 1) + 'M';
   if (v >= 1e3) return (v / 1e3).toFixed(v >= 1e4 ? 0 : 1) + 'k';
-  if (v >= 10 || v === 0) return Math.round(v).toString();
-  return v.toFixed(1);
+  if (v >= 10 || Number.isInteger(v)) return Math.round(v).toString();
+  return String(Number(v.toFixed(v < 1 ? 2 : 1)));
 }
 
 function clock(t) {

@@ -106,7 +106,7 @@ const STATE_CLASS = {
   ready: 'ok', applied: 'ok', unchanged: 'ok', noerror: 'ok', create: 'ok', true: 'ok',
   stalled: 'bad', invalid: 'bad', failed: 'bad', servfail: 'bad', delete: 'bad', false: 'bad',
   nxdomain: 'warn', refused: 'bad',
-  suspended: 'warn', held: 'warn', rolledback: 'warn', update: 'info',
+  suspended: 'warn', held: 'warn', remove: 'bad', rolledback: 'warn', update: 'info', changes: 'info',
   reconciling: 'info', unknown: 'neutral',
 };
 

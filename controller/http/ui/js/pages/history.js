@@ -1,6 +1,6 @@
 // Reconcile history, newest first (#/history), and one revision with its plan
 // (#/history/REV): what that revision changed, zone by zone.
-import { h, clear, badge, table, revLink, timeCell, errorBox, loading, shortRev } from '../dom.js';
+import { h, clear, badge, table, revLink, timeCell, errorBox, loading, shortRev, locatedError } from '../dom.js';
 import { get } from '../api.js';
 
 function zonesText(r) {
@@ -42,23 +42,36 @@ function rrLine(sign, rr) {
 function zonePlan(zp) {
   const counts = zp.counts || { added: (zp.added || []).length, removed: (zp.removed || []).length };
   const changes = [...(zp.removed || []).map((rr) => rrLine('−', rr)), ...(zp.added || []).map((rr) => rrLine('+', rr))];
-  return h('details', { class: 'zone-plan', testid: 'plan-zone', open: changes.length > 0 && changes.length <= 50 },
-    h('summary', null, badge(zp.action), ' ', h('span', { class: 'mono' }, zp.zone), ' ',
+  const serial = zp.serialTo !== undefined && zp.serialTo !== zp.serialFrom
+    ? `serial ${zp.serialFrom ?? '—'} → ${zp.serialTo}` : null;
+  const unsafe = zp.unsafe || ((zp.unsafeReasons || []).length ? zp.unsafeReasons.join('; ') : null);
+  return h('details', { class: 'zone-plan', testid: 'plan-zone', 'data-zone': zp.zone, open: changes.length > 0 && changes.length <= 50 },
+    h('summary', null, badge(zp.action, 'plan-action'), ' ', h('span', { class: 'mono' }, zp.zone), ' ',
       h('span', { class: 'delta' }, h('span', { class: 'plus' }, `+${counts.added || 0}`), ' ', h('span', { class: 'minus' }, `−${counts.removed || 0}`)),
-      zp.unsafe ? h('span', { class: 'badge badge-warn' }, 'unsafe') : null),
-    zp.unsafe ? h('p', { class: 'alert alert-warn' }, zp.unsafe) : null,
+      serial ? h('span', { class: 'muted small' }, serial) : null,
+      zp.file ? h('code', { class: 'muted small' }, zp.file) : null,
+      zp.held ? badge('held') : null,
+      unsafe ? h('span', { class: 'badge badge-warn' }, 'unsafe') : null),
+    unsafe ? h('p', { class: 'alert alert-warn' }, unsafe, zp.allowedBy ? ` (allowed by ${zp.allowedBy})` : '') : null,
     changes.length ? h('div', { class: 'table-wrap' }, h('table', { class: 'data diff' }, h('tbody', null, changes)))
-      : h('p', { class: 'muted' }, 'No record changes listed.'));
+      : h('p', { class: 'muted' }, 'No record changes listed.'),
+    zp.truncated ? h('p', { class: 'muted small' }, 'The list is cut short; the counts above are complete.') : null);
 }
 
 function planView(plan) {
   const zones = plan.zones || [];
   const changed = zones.filter((z) => z.action !== 'unchanged');
+  const errors = plan.errors || [];
+  const warnings = plan.warnings || [];
   return h('div', { testid: 'plan' },
     h('p', null, 'From ', revLink(plan.fromRevision), ' to ', revLink(plan.revision),
-      plan.result ? [' · ', badge(plan.result)] : null),
+      plan.result ? [' · ', badge(plan.result, 'plan-result')] : null),
+    errors.length ? h('div', { class: 'alert alert-bad', testid: 'plan-errors' },
+      h('strong', null, 'This revision cannot be applied:'),
+      h('ul', { class: 'error-list' }, errors.map((e) => h('li', null, locatedError(e))))) : null,
+    warnings.length ? h('div', { class: 'alert alert-warn' }, h('ul', { class: 'error-list' }, warnings.map((w) => h('li', null, locatedError(w))))) : null,
     (plan.held || []).length ? h('div', { class: 'alert alert-warn' }, 'Held: ', plan.held.join('; ')) : null,
-    changed.length ? changed.map(zonePlan) : h('p', { class: 'muted' }, 'This revision changed no zone.'),
+    changed.length ? changed.map(zonePlan) : (errors.length ? null : h('p', { class: 'muted' }, 'This revision changed no zone.')),
     zones.length > changed.length ? h('p', { class: 'muted small' }, `${zones.length - changed.length} zone(s) unchanged.`) : null);
 }
 
