@@ -70,6 +70,8 @@ function draw(box, points, width) {
   clear(box).append(root);
 }
 
+let liveObserver = null;
+
 // Returns the chart element; `points` are {t: unix seconds, qps} oldest first.
 export function qpsChart(points) {
   const s = summarize(points);
@@ -83,6 +85,9 @@ export function qpsChart(points) {
         h('span', null, 'avg ', h('strong', null, fmt(s.avg))))),
     box);
   let lastWidth = 0;
+  // One chart on screen at a time: the overview's refresh replaces it, so the old one's
+  // observer goes with it.
+  if (liveObserver) liveObserver.disconnect();
   const ro = new ResizeObserver((entries) => {
     const w = Math.floor(entries[0].contentRect.width);
     if (w > 0 && Math.abs(w - lastWidth) > 2) {
@@ -91,5 +96,6 @@ export function qpsChart(points) {
     }
   });
   ro.observe(box);
+  liveObserver = ro;
   return el;
 }

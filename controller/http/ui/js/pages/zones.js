@@ -1,7 +1,7 @@
 // Zones: the list (#/zones) and one zone with its records (#/zones/NAME?name=&type=).
 // Records come a page at a time with kubectl-style `continue` tokens; the tokens already
 // seen are kept so "Previous" works without the server keeping any state.
-import { h, clear, badge, table, revLink, errorBox, loading, locatedError } from '../dom.js';
+import { h, clear, badge, table, revLink, errorBox, loading, locatedError, timeCell } from '../dom.js';
 import { get, post, hasRole, zonePath } from '../api.js';
 
 const RECORD_TYPES = ['', 'A', 'AAAA', 'CNAME', 'MX', 'NS', 'SOA', 'TXT', 'SRV', 'CAA', 'PTR', 'DNAME', 'DS', 'DNSKEY', 'TLSA', 'SVCB', 'HTTPS'];
@@ -73,7 +73,7 @@ function conditionsTable(conditions) {
     { title: 'Status', cell: conditionBadge },
     { title: 'Reason', cell: (c) => c.reason || '' },
     { title: 'Message', class: 'wrap', cell: (c) => c.message || '' },
-    { title: 'Since', cell: (c) => c.lastTransitionTime || '' },
+    { title: 'Since', cell: (c) => timeCell(c.lastTransitionTime) },
   ], conditions || [], { testid: 'zone-conditions', empty: 'No conditions reported.', caption: 'Conditions' });
 }
 
