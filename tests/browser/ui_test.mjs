@@ -378,6 +378,18 @@ async function main() {
         return rows.length === 1 && rows[0].includes('192.0.2.25');
       }, 15000);
       await shot(page, '04-zone-records-search');
+      // Pages of 10 with continue tokens: Next, then Previous, with no record twice.
+      await page.goto(`${gitnsd.base}/ui/#/zones/example.com.?limit=10`);
+      await page.getByTestId('record-row').first().waitFor();
+      const page1 = await page.getByTestId('record-row').allTextContents();
+      expect(page1.length === 10, `page 1 has ${page1.length} records, expected 10`);
+      await page.getByTestId('records-next').click();
+      await page.getByTestId('records-page').filter({ hasText: 'page 2' }).waitFor();
+      const page2 = await page.getByTestId('record-row').allTextContents();
+      expect(page2.length > 0 && page2.every((r) => !page1.includes(r)), `page 2 ${JSON.stringify(page2)} repeats page 1`);
+      await page.getByTestId('records-prev').click();
+      await page.getByTestId('records-page').filter({ hasText: 'page 1' }).waitFor();
+      expect(JSON.stringify(await page.getByTestId('record-row').allTextContents()) === JSON.stringify(page1), 'Previous shows page 1 again');
     });
 
     await step('the overview shows the applied revision', async () => {

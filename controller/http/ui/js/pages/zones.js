@@ -5,7 +5,7 @@ import { h, clear, badge, table, revLink, errorBox, loading, locatedError, timeC
 import { get, post, hasRole, zonePath } from '../api.js';
 
 const RECORD_TYPES = ['', 'A', 'AAAA', 'CNAME', 'MX', 'NS', 'SOA', 'TXT', 'SRV', 'CAA', 'PTR', 'DNAME', 'DS', 'DNSKEY', 'TLSA', 'SVCB', 'HTTPS'];
-const PAGE_SIZES = [25, 50, 100, 500];
+const PAGE_SIZES = [10, 25, 50, 100, 500];
 
 export function render(main, ctx) {
   if (ctx.match.length && ctx.match[0]) return renderZone(main, ctx, ctx.match[0]);
