@@ -11,6 +11,7 @@
 #include "controller/http/basic_routes.h"
 #include "controller/http/metrics.h"
 #include "controller/http/server.h"
+#include "controller/http/ui_routes.h"
 #include "controller/http/user_store.h"
 #include "controller/http/webhook.h"
 
@@ -20,7 +21,7 @@ struct HttpFrontEnd::Impl {
   std::unique_ptr<http::JsonFileUserStore> users;
   std::unique_ptr<http::AuthService> auth;
   std::unique_ptr<http::MetricsRegistry> metrics;
-  std::unique_ptr<api::QpsHistory> qps;
+  std::unique_ptr<api::QpsHistory> qps;  // the status page's chart; outlives the server
   std::unique_ptr<http::Server> server;
 };
 
@@ -71,8 +72,7 @@ base::Status add_routes(http::Router& router, HttpFrontEnd::Impl& impl, const Ht
   GITNS_CHECK(http::add_metrics_route(router, *impl.metrics));
   api::add_metrics_families(*impl.metrics, {api.engine, api.reconciler, reconciles});
   GITNS_CHECK(api::add_stats_routes(router, *api.engine, *impl.qps));
-  // TODO(lead): the status page and admin UI (controller/http/ui_routes.h, add_ui_routes)
-  // are added here once the ui work is in main.
+  GITNS_CHECK(http::add_ui_routes(router));  // GET / and /ui/: the status page and admin UI
   if (webhook) {
     GITNS_CHECK(http::add_webhook_route(router, {o.webhook_secret_file, o.webhook_secret_env},
                                         std::move(webhook)));

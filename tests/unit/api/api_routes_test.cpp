@@ -50,7 +50,7 @@ TEST_F(ApiRoutesTest, RolesOfEveryRoute) {
     http::Role want = r.method == "GET" ? http::Role::viewer : http::Role::operator_;
     EXPECT_EQ(*r.min_role, want) << r.method << " " << r.pattern;
   }
-  EXPECT_EQ(router_.routes().size(), 12u);
+  EXPECT_EQ(router_.routes().size(), 13u);
 }
 
 TEST_F(ApiRoutesTest, ZoneModeListsServedZonesAndRefusesRepositoryRoutes) {
@@ -70,7 +70,8 @@ TEST_F(ApiRoutesTest, ZoneModeListsServedZonesAndRefusesRepositoryRoutes) {
   EXPECT_EQ(call("GET", "/api/v1/zones/nope.test").status, 404);
   EXPECT_EQ(call("GET", "/api/v1/zones/a..b").status, 400);
   for (auto [method, path] : {std::pair{"GET", "/api/v1/history"}, {"GET", "/api/v1/revisions"},
-                              {"GET", "/api/v1/plan"}, {"POST", "/api/v1/reconcile"},
+                              {"GET", "/api/v1/plan"}, {"GET", "/api/v1/revisions/abcdef1/plan"},
+                              {"POST", "/api/v1/reconcile"},
                               {"POST", "/api/v1/suspend"}, {"POST", "/api/v1/resume"}}) {
     auto r = call(method, path);
     EXPECT_EQ(r.status, 503) << path;

@@ -1,0 +1,33 @@
+# cmake -DOUT=file.cpp -DROOT=controller/http/ui -DFILES="a;b" -P embed_ui.cmake
+# Writes every file of the status page / admin UI as a byte array with its path relative to
+# ROOT and a strong ETag (the file's SHA-256, shortened), so gitnsd serves the UI with no
+# files on disk. Bytes, not raw strings: any file (an icon, a font) embeds unchanged.
+set(body "// Generated from controller/http/ui by embed_ui.cmake. Do not edit.\n")
+string(APPEND body "#include \"controller/http/ui_routes.h\"\n\n")
+string(APPEND body "namespace gitns::http {\nnamespace {\n\n")
+set(table "")
+set(i 0)
+foreach(f ${FILES})
+  file(RELATIVE_PATH rel ${ROOT} ${f})
+  file(READ ${f} hex HEX)
+  file(SHA256 ${f} sha)
+  string(SUBSTRING ${sha} 0 32 etag)
+  string(LENGTH "${hex}" hex_len)
+  math(EXPR size "${hex_len} / 2")
+  string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," bytes "${hex}")
+  string(APPEND body "// ${rel}\nconst unsigned char file_${i}[] = {\n${bytes}0x00};\n\n")
+  string(APPEND table "    {\"${rel}\", \"\\\"${etag}\\\"\", file_${i}, ${size}},\n")
+  math(EXPR i "${i} + 1")
+endforeach()
+string(APPEND body "}  // namespace\n\n")
+string(APPEND body "const std::vector<UiAsset>& embedded_ui_assets() {\n")
+string(APPEND body "  static const std::vector<UiAsset> assets = {\n${table}  };\n")
+string(APPEND body "  return assets;\n}\n\n}  // namespace gitns::http\n")
+# Rewrite only on change, so an unchanged UI does not recompile.
+set(old "")
+if(EXISTS ${OUT})
+  file(READ ${OUT} old)
+endif()
+if(NOT old STREQUAL body)
+  file(WRITE ${OUT} "${body}")
+endif()
