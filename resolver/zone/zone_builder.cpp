@@ -34,8 +34,10 @@ uint32_t read_u32(const uint8_t* p) {
   return uint32_t(p[0]) << 24 | uint32_t(p[1]) << 16 | uint32_t(p[2]) << 8 | uint32_t(p[3]);
 }
 
+}  // namespace
+
 // Names inside NS, CNAME, DNAME and SOA rdata drive lookups, so they must parse.
-const char* rdata_problem(uint16_t type, std::span<const uint8_t> rdata) {
+const char* detail::rdata_problem(uint16_t type, std::span<const uint8_t> rdata) {
   size_t at = 0;
   switch (type) {
     case rrtype::NS:
@@ -49,8 +51,6 @@ const char* rdata_problem(uint16_t type, std::span<const uint8_t> rdata) {
       return nullptr;
   }
 }
-
-}  // namespace
 
 std::string Location::to_string() const {
   return file + ":" + std::to_string(line) + ":" + std::to_string(column);
@@ -78,6 +78,18 @@ base::Error BuildResult::error() const {
     e.message += i.to_string();
   }
   return e;
+}
+
+void Zone::read_soa() {
+  serial_ = negative_ttl_ = 0;
+  if (RRsetView soa = this->soa(); !soa.empty()) {
+    size_t at = 0;
+    auto rd = soa.front();
+    if (soa_layout(rd, at)) {
+      serial_ = read_u32(rd.data() + at);
+      negative_ttl_ = std::min(soa.ttl(), read_u32(rd.data() + at + 16));
+    }
+  }
 }
 
 ZoneBuilder::ZoneBuilder(wire::Name origin) : origin_(origin) {
@@ -128,7 +140,7 @@ void ZoneBuilder::add_impl(const wire::RR& rr, const Location* where) {
   if (auto st = wire::rdata_check(rr.type, rr.rdata.bytes); !st) {
     return reject(rr_text(rr.owner, rr.type) + ": " + st.error().message);
   }
-  if (const char* p = rdata_problem(rr.type, rr.rdata.bytes)) {
+  if (const char* p = detail::rdata_problem(rr.type, rr.rdata.bytes)) {
     return reject(rr_text(rr.owner, rr.type) + ": " + p);
   }
   auto w = rr.owner.wire();
@@ -388,14 +400,7 @@ BuildResult ZoneBuilder::build() {
     if (s.wire[0] == 1 && s.wire[1] == '*') zone->nodes_[node.parent].flags |= detail::kWildcardChild;
   }
 
-  if (RRsetView soa = zone->soa(); !soa.empty()) {
-    size_t at = 0;
-    auto rd = soa.front();
-    if (soa_layout(rd, at)) {
-      zone->serial_ = read_u32(rd.data() + at);
-      zone->negative_ttl_ = std::min(soa.ttl(), read_u32(rd.data() + at + 16));
-    }
-  }
+  zone->read_soa();
 
   const Zone& z = *zone;
   auto locate = [&](const NodeView& node, uint16_t type) -> std::optional<Location> {
