@@ -50,8 +50,9 @@ struct ManifestPlaces {
 
 class Build {
  public:
-  Build(const manifest::ZoneManifest& m, const FileReader& read, const DesiredOptions& o)
-      : m_(m), read_(read), opt_(o), mfile_(display(m.object.file)) {}
+  Build(const manifest::ZoneManifest& m, const FileReader& read, const DesiredOptions& o,
+        ZoneFileMemo* memo)
+      : m_(m), read_(read), opt_(o), memo_(memo), mfile_(display(m.object.file)) {}
 
   DesiredZone run(std::optional<uint32_t> applied_serial) {
     applied_serial_ = applied_serial;
@@ -99,7 +100,12 @@ class Build {
       return r;
     };
     zo.on_record = [this](zone::ZoneFileRecord&& r) { file_record(std::move(r)); };
+    if (memo_) zo.checkpoints = &memo_->checkpoints;
     zone::ZoneFileResult parsed = zone::parse_zone_file(*text, zo);
+    if (memo_) {
+      memo_->path = path;
+      memo_->text = std::move(text).value();
+    }
     for (const zone::ZoneFileError& e : parsed.errors)
       error(display(e.where.file.empty() ? path : e.where.file), pos(e.where.line, e.where.column),
             "", e.message);
@@ -183,6 +189,7 @@ class Build {
   const manifest::ZoneManifest& m_;
   const FileReader& read_;
   const DesiredOptions& opt_;
+  ZoneFileMemo* memo_;
   std::string mfile_;
   DesiredZone out_;
   ManifestPlaces places_;
@@ -238,8 +245,8 @@ bool files_unchanged(const Fingerprint& fp, const FileReader& read) {
 
 DesiredZone build_desired_zone(const manifest::ZoneManifest& m, const FileReader& read,
                                std::optional<uint32_t> applied_serial,
-                               const DesiredOptions& options) {
-  return Build(m, read, options).run(applied_serial);
+                               const DesiredOptions& options, ZoneFileMemo* memo) {
+  return Build(m, read, options, memo).run(applied_serial);
 }
 
 }  // namespace gitns::reconcile

@@ -33,6 +33,7 @@
 #include "controller/reconcile/source.h"
 #include "controller/reconcile/status.h"
 #include "controller/reconcile/trigger.h"
+#include "controller/reconcile/zone_cache.h"
 #include "resolver/store/store.h"
 #include "resolver/zone/zone_set.h"
 
@@ -127,6 +128,7 @@ class Reconciler {
   Logger log_;
 
   manifest::ParseCache cache_;
+  ZoneBuildCache zone_cache_;  // zoneFile edits become diffs of the served zone
   std::map<std::string, AppliedZone> applied_;  // by Name::lookup_key() of the origin
   std::string applied_revision_;
   std::string fetched_revision_;
