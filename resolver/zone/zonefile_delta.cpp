@@ -45,6 +45,15 @@ size_t line_after(std::string_view text, size_t change_end) {
   return nl == std::string_view::npos ? text.size() : nl + 1;
 }
 
+// Parses one more entry after `slice` and appends what it found.
+void extend(std::string_view text, ZoneFileRange& slice, const ZoneFileOptions& options) {
+  ZoneFileRange more = parse_zone_file_range(text, slice.end, slice.end.offset + 1, options);
+  for (ZoneFileRecord& r : more.result.records) slice.result.records.push_back(std::move(r));
+  for (ZoneFileError& e : more.result.errors) slice.result.errors.push_back(std::move(e));
+  slice.included = slice.included || more.included;
+  slice.end = std::move(more.end);
+}
+
 }  // namespace
 
 std::optional<ZoneFileDelta> zone_file_delta(std::string_view old_text,
@@ -85,10 +94,29 @@ std::optional<ZoneFileDelta> zone_file_delta(std::string_view old_text,
   ZoneFileRange new_slice = parse_zone_file_range(new_text, from, line_after(new_text, ln - suffix),
                                                   options);
   // Both slices must end at the same place of the common suffix, in the same state, so
-  // everything after them reads the same; and parse cleanly.
-  if (!old_slice.result.ok() || !new_slice.result.ok() || old_slice.included ||
-      new_slice.included || lo - old_slice.end.offset != ln - new_slice.end.offset ||
-      lo - old_slice.end.offset > suffix || !(old_slice.end.state == new_slice.end.state))
+  // everything after them reads the same; and parse cleanly. The state usually differs
+  // only in the previous owner (an edited owner name on the slice's last line): one more
+  // entry with an owner of its own makes them equal again, so the slices grow by entries
+  // for a while before giving up.
+  auto aligned = [&] {
+    return lo - old_slice.end.offset == ln - new_slice.end.offset &&
+           lo - old_slice.end.offset <= suffix;
+  };
+  auto clean = [&] {
+    return old_slice.result.ok() && new_slice.result.ok() && !old_slice.included &&
+           !new_slice.included;
+  };
+  constexpr int kMaxExtraEntries = 64;
+  for (int extra = 0; clean() && aligned() && old_slice.end.offset < lo &&
+                      !(old_slice.end.state == new_slice.end.state);
+       ++extra) {
+    if (extra == kMaxExtraEntries) return std::nullopt;
+    extend(old_text, old_slice, options);
+    extend(new_text, new_slice, options);
+  }
+  // At the end of both texts nothing follows, so the states need not agree.
+  if (!clean() || !aligned() ||
+      (old_slice.end.offset < lo && !(old_slice.end.state == new_slice.end.state)))
     return std::nullopt;
 
   ZoneFileDelta delta;
