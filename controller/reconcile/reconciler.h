@@ -85,6 +85,7 @@ class Reconciler {
   std::string applied_revision() const;
   std::shared_ptr<const zone::ZoneSet> served() const;
   const manifest::ParseCache& parse_cache() const { return cache_; }
+  const ZoneBuildCache& zone_cache() const { return zone_cache_; }
 
   struct AppliedZone {
     std::shared_ptr<const zone::Zone> zone;
