@@ -144,9 +144,18 @@ void ZoneBuilder::add_impl(const wire::RR& rr, const Location* where) {
     return reject(rr_text(rr.owner, rr.type) + ": " + p);
   }
   auto w = rr.owner.wire();
-  uint64_t h = detail::hash_wire(w);
-  uint32_t name = find_name(w, h);
-  if (name == kNone) name = intern(w, h, static_cast<uint8_t>(rr.owner.label_count()));
+  // Zone files group a name's records: the previous record's owner is checked first.
+  uint32_t name = kNone;
+  if (last_name_ != kNone) {
+    auto last = name_bytes(last_name_);
+    if (last.size() == w.size() && std::memcmp(last.data(), w.data(), w.size()) == 0) name = last_name_;
+  }
+  if (name == kNone) {
+    uint64_t h = detail::hash_wire(w);
+    name = find_name(w, h);
+    if (name == kNone) name = intern(w, h, static_cast<uint8_t>(rr.owner.label_count()));
+  }
+  last_name_ = name;
   recs_.push_back({name, rr.ttl, static_cast<uint32_t>(rdata_.size()),
                    static_cast<uint16_t>(rr.rdata.bytes.size()), rr.type, rr.rclass});
   rdata_.insert(rdata_.end(), rr.rdata.bytes.begin(), rr.rdata.bytes.end());
@@ -187,6 +196,8 @@ void ZoneBuilder::add_empty_nonterminals() {
   const size_t original = name_recs_.size();
   std::array<uint8_t, wire::Name::kMaxWire> buf;
   for (size_t i = 0; i < original; ++i) {
+    // The apex always exists: names right below it (most of a large zone) need no lookup.
+    if (name_recs_[i].labels <= apex + 1) continue;
     auto w = name_bytes(static_cast<uint32_t>(i));
     std::memcpy(buf.data(), w.data(), w.size());  // interning may move names_
     NameSplit s;
@@ -265,18 +276,30 @@ BuildResult ZoneBuilder::build() {
   auto rdata_of = [&](uint32_t rec) {
     return std::span<const uint8_t>(rdata_.data() + recs_[rec].rdata_off, recs_[rec].rdata_len);
   };
+  // Records by (name rank, type, rdata, input order): a counting sort by rank (a name
+  // has a handful of records, so one comparison sort of a million indices was mostly
+  // cache misses), then each name's few records sorted in place.
   std::vector<uint32_t> idx(recs_.size());
-  std::iota(idx.begin(), idx.end(), 0u);
-  std::sort(idx.begin(), idx.end(), [&](uint32_t a, uint32_t b) {
-    const Rec &x = recs_[a], &y = recs_[b];
-    if (x.name != y.name) return rank[x.name] < rank[y.name];
-    if (x.type != y.type) return x.type < y.type;
-    auto da = rdata_of(a), db = rdata_of(b);
-    int c = std::memcmp(da.data(), db.data(), std::min(da.size(), db.size()));
-    if (c != 0) return c < 0;
-    if (da.size() != db.size()) return da.size() < db.size();
-    return a < b;
-  });
+  {
+    std::vector<uint32_t> start(n + 1, 0);
+    for (const Rec& r : recs_) ++start[rank[r.name] + 1];
+    for (size_t r = 0; r < n; ++r) start[r + 1] += start[r];
+    std::vector<uint32_t> fill(start.begin(), start.end() - 1);
+    for (uint32_t i = 0; i < recs_.size(); ++i) idx[fill[rank[recs_[i].name]]++] = i;
+    auto less = [&](uint32_t a, uint32_t b) {
+      const Rec &x = recs_[a], &y = recs_[b];
+      if (x.type != y.type) return x.type < y.type;
+      auto da = rdata_of(a), db = rdata_of(b);
+      int c = std::memcmp(da.data(), db.data(), std::min(da.size(), db.size()));
+      if (c != 0) return c < 0;
+      if (da.size() != db.size()) return da.size() < db.size();
+      return a < b;
+    };
+    for (size_t r = 0; r < n; ++r) {
+      if (start[r + 1] - start[r] > 1)
+        std::sort(idx.begin() + start[r], idx.begin() + start[r + 1], less);
+    }
+  }
 
   // Drop exact duplicates (keeping the earliest) in place.
   std::vector<uint32_t> kept;
@@ -380,24 +403,26 @@ BuildResult ZoneBuilder::build() {
   kept.shrink_to_fit();
 
   // Parents, inherited flags and the hash index. A parent sorts before its children,
-  // so one pass in canonical order sees every parent's flags complete.
+  // so one pass in canonical order sees every parent's flags complete; and (every
+  // ancestor being a node) a node's parent is the last node seen one label up.
   zone->index_.reset(n);
   zone->nodes_[0].flags |= detail::kApex;
+  std::array<uint32_t, 130> last_at_depth;
+  last_at_depth.fill(kNone);
   for (uint32_t r = 0; r < n; ++r) {
     uint32_t id = order[r];
     detail::Node& node = zone->nodes_[r];
     zone->index_.insert(name_recs_[id].hash, r);
+    last_at_depth[node.labels] = r;
     if (r == 0) continue;
-    NameSplit s;
-    s.init(name_bytes(id));
-    uint32_t pid = find_name(s.suffix(s.labels - 1), s.hash[s.labels - 1]);
-    node.parent = rank[pid];
+    node.parent = last_at_depth[node.labels - 1];
     const detail::Node& parent = zone->nodes_[node.parent];
     if (parent.flags & (detail::kDelegation | detail::kNonAuth)) node.flags |= detail::kNonAuth;
     if (parent.flags & (detail::kHasDname | detail::kBelowDname)) {
       node.flags |= detail::kBelowDname;
     }
-    if (s.wire[0] == 1 && s.wire[1] == '*') zone->nodes_[node.parent].flags |= detail::kWildcardChild;
+    auto owner = name_bytes(id);
+    if (owner[0] == 1 && owner[1] == '*') zone->nodes_[node.parent].flags |= detail::kWildcardChild;
   }
 
   zone->read_soa();
