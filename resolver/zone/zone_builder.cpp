@@ -212,8 +212,13 @@ void ZoneBuilder::add_empty_nonterminals() {
 
 // Name ids in DNSSEC canonical order, by sorting lookup keys (labels reversed and
 // lowered, each ended by 0; bytes 0 and 1 escaped), whose byte order is that order.
+//
+// Every name is at or below the origin, so the origin's labels (a common prefix of every
+// key) are left out, and each key's first eight bytes are packed into an integer that
+// decides most comparisons without touching the key bytes.
 std::vector<uint32_t> ZoneBuilder::canonical_order() const {
   const size_t n = name_recs_.size();
+  const size_t apex_labels = origin_.label_count();
   std::vector<char> keys;
   keys.reserve(names_.size() + n * 2);
   std::vector<uint32_t> key_off(n + 1);
@@ -222,7 +227,7 @@ std::vector<uint32_t> ZoneBuilder::canonical_order() const {
     auto w = name_bytes(static_cast<uint32_t>(id));
     NameSplit s;
     s.init(w);
-    for (size_t i = s.labels; i-- > 0;) {
+    for (size_t i = s.labels - apex_labels; i-- > 0;) {
       const uint8_t* l = w.data() + s.off[i];
       for (uint8_t k = 1; k <= l[0]; ++k) {
         uint8_t c = wire::ascii_lower(l[k]);
@@ -240,9 +245,26 @@ std::vector<uint32_t> ZoneBuilder::canonical_order() const {
   auto key = [&](uint32_t id) {
     return std::string_view(keys.data() + key_off[id], key_off[id + 1] - key_off[id]);
   };
+  // Zero padding keeps the integer order consistent with byte order: a shorter key that
+  // is a prefix of another is smaller either way, and ties fall back to the bytes.
+  struct Ref {
+    uint64_t prefix;
+    uint32_t id;
+  };
+  std::vector<Ref> refs(n);
+  for (uint32_t id = 0; id < n; ++id) {
+    std::string_view k = key(id);
+    uint64_t p = 0;
+    for (size_t i = 0; i < 8; ++i)
+      p = (p << 8) | (i < k.size() ? static_cast<uint8_t>(k[i]) : 0u);
+    refs[id] = {p, id};
+  }
+  std::sort(refs.begin(), refs.end(), [&](const Ref& a, const Ref& b) {
+    if (a.prefix != b.prefix) return a.prefix < b.prefix;
+    return key(a.id) < key(b.id);
+  });
   std::vector<uint32_t> order(n);
-  std::iota(order.begin(), order.end(), 0u);
-  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return key(a) < key(b); });
+  for (size_t i = 0; i < n; ++i) order[i] = refs[i].id;
   return order;
 }
 
