@@ -121,7 +121,7 @@ std::optional<DesiredZone> ZoneBuildCache::incremental(const manifest::ZoneManif
     diff.added.push_back(with_serial(*soa, candidate));
   }
   auto patched = zone::apply_diff(*applied.zone, diff);
-  if (!patched) return std::nullopt;
+  if (!patched || (*patched)->record_count() > zo.max_records) return std::nullopt;
   if (!zone::check_zone(**patched).empty()) return std::nullopt;
 
   DesiredZone out;
