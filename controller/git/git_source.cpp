@@ -784,9 +784,10 @@ Result<std::string> GitSource::Impl::load_blob(const git_oid& id, const std::str
   BlobPtr blob(raw);
   std::string content(static_cast<const char*>(git_blob_rawcontent(blob.get())),
                       static_cast<size_t>(git_blob_rawsize(blob.get())));
-  // Only large blobs are worth keeping (small ones inflate in microseconds); four of
-  // them cover a zoneFile read by consecutive reconciles of two revisions.
-  constexpr size_t kCacheMin = 64 * 1024, kCacheEntries = 4;
+  // Only large blobs are worth keeping (small ones inflate in microseconds); two cover
+  // a changed zoneFile read twice by one reconcile (fingerprint check, then the build)
+  // without holding many copies of a large zone's text.
+  constexpr size_t kCacheMin = 64 * 1024, kCacheEntries = 2;
   if (content.size() >= kCacheMin) {
     if (blob_cache.size() >= kCacheEntries) blob_cache.erase(blob_cache.begin());
     blob_cache.push_back({id, content});
