@@ -128,6 +128,12 @@ class GitSource {
   // duration of the network I/O (libgit2 1.5 has no connect timeout): call it off the
   // DNS threads. Errors: Errc::not_found for a missing branch (the message lists the
   // remote's branches), Errc::io for unreachable remotes and rejected credentials.
+  // A repository on this machine (a path or a file:// URL) is not fetched through a pack:
+  // its object database becomes an alternate of the cache's (as `git clone --shared`),
+  // and fetch() only reads its branch and moves the cache's refs (~1 ms instead of
+  // ~100 ms for a commit with a 3 MiB zoneFile). Objects then live in the source only, so
+  // a commit pruned there (gc after a force-push) is gone from the cache too; the store
+  // still serves the applied state.
   base::Result<Revision> fetch();
 
   // A commit by id (full or abbreviated hex), ref or revision expression. In a cache,

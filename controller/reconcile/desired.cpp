@@ -1,5 +1,6 @@
 #include "controller/reconcile/desired.h"
 
+#include <cstring>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -50,8 +51,9 @@ struct ManifestPlaces {
 
 class Build {
  public:
-  Build(const manifest::ZoneManifest& m, const FileReader& read, const DesiredOptions& o)
-      : m_(m), read_(read), opt_(o), mfile_(display(m.object.file)) {}
+  Build(const manifest::ZoneManifest& m, const FileReader& read, const DesiredOptions& o,
+        ZoneFileMemo* memo)
+      : m_(m), read_(read), opt_(o), memo_(memo), mfile_(display(m.object.file)) {}
 
   DesiredZone run(std::optional<uint32_t> applied_serial) {
     applied_serial_ = applied_serial;
@@ -99,7 +101,12 @@ class Build {
       return r;
     };
     zo.on_record = [this](zone::ZoneFileRecord&& r) { file_record(std::move(r)); };
+    if (memo_) zo.checkpoints = &memo_->checkpoints;
     zone::ZoneFileResult parsed = zone::parse_zone_file(*text, zo);
+    if (memo_) {
+      memo_->path = path;
+      memo_->text = std::move(text).value();
+    }
     for (const zone::ZoneFileError& e : parsed.errors)
       error(display(e.where.file.empty() ? path : e.where.file), pos(e.where.line, e.where.column),
             "", e.message);
@@ -183,6 +190,7 @@ class Build {
   const manifest::ZoneManifest& m_;
   const FileReader& read_;
   const DesiredOptions& opt_;
+  ZoneFileMemo* memo_;
   std::string mfile_;
   DesiredZone out_;
   ManifestPlaces places_;
@@ -195,14 +203,26 @@ class Build {
 }  // namespace
 
 std::string content_hash(std::string_view data) {
-  uint64_t h = 0xcbf29ce484222325ull;
-  for (unsigned char c : data) {
-    h ^= c;
-    h *= 0x100000001b3ull;
+  // Eight bytes per step (one multiply chain), so a 3 MiB zoneFile hashes in well under
+  // a millisecond; a byte-wise FNV-1a took ~5 ms and ran twice per reconcile.
+  constexpr uint64_t k1 = 0x9E3779B185EBCA87ull, k2 = 0xC2B2AE3D27D4EB4Full;
+  auto rotl = [](uint64_t x, int r) { return (x << r) | (x >> (64 - r)); };
+  uint64_t h = 0x27D4EB2F165667C5ull ^ (uint64_t(data.size()) * k1);
+  size_t i = 0;
+  for (; i + 8 <= data.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, data.data() + i, 8);
+    h = rotl(h ^ (w * k2), 31) * k1;
   }
+  uint64_t tail = 0;
+  for (size_t k = 0; i + k < data.size(); ++k) tail |= uint64_t(uint8_t(data[i + k])) << (8 * k);
+  h = rotl(h ^ (tail * k2), 31) * k1;
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdull;
+  h ^= h >> 33;
   static const char* hex = "0123456789abcdef";
   std::string out(16, '0');
-  for (int i = 15; i >= 0; --i, h >>= 4) out[size_t(i)] = hex[h & 0xf];
+  for (int j = 15; j >= 0; --j, h >>= 4) out[size_t(j)] = hex[h & 0xf];
   return out;
 }
 
@@ -238,8 +258,8 @@ bool files_unchanged(const Fingerprint& fp, const FileReader& read) {
 
 DesiredZone build_desired_zone(const manifest::ZoneManifest& m, const FileReader& read,
                                std::optional<uint32_t> applied_serial,
-                               const DesiredOptions& options) {
-  return Build(m, read, options).run(applied_serial);
+                               const DesiredOptions& options, ZoneFileMemo* memo) {
+  return Build(m, read, options, memo).run(applied_serial);
 }
 
 }  // namespace gitns::reconcile

@@ -16,6 +16,7 @@
 #include "controller/manifest/manifest.h"
 #include "resolver/base/result.h"
 #include "resolver/zone/zone.h"
+#include "resolver/zone/zonefile.h"
 
 namespace gitns::reconcile {
 
@@ -23,8 +24,10 @@ namespace gitns::reconcile {
 // (the repository's sub-path), as Zone manifests write zoneFile.
 using FileReader = std::function<base::Result<std::string>(const std::string& path)>;
 
-// 64-bit FNV-1a of `data` as 16 hex digits: a content fingerprint, not a security hash
-// (whoever can write the repository decides its content anyway).
+// A 64-bit hash of `data` as 16 hex digits (eight bytes per step: megabytes of zoneFile
+// hash in well under a millisecond): a content fingerprint, not a security hash (whoever
+// can write the repository decides its content anyway). Fingerprints stored by an older
+// version with another hash only cost one rebuild of their zone.
 std::string content_hash(std::string_view data);
 
 // Everything a zone is built from. Two equal fingerprints build the same zone.
@@ -54,7 +57,18 @@ struct DesiredZone {
   std::vector<Fingerprint::File> files;    // files read (for the fingerprint)
   std::vector<manifest::Diagnostic> errors;
   std::vector<std::string> warnings;  // "file:line:col: warning: ..."
+  // The diff from the applied zone to `zone` when the build already knows it (an
+  // incremental build, zone_cache.h): planning then need not compare the whole zones.
+  std::optional<zone::ZoneDiff> diff;
   bool ok() const { return errors.empty() && zone; }
+};
+
+// What a build read from its zoneFile, kept so that the next edit of that file can be
+// parsed as a slice (zone::zone_file_delta) rather than whole.
+struct ZoneFileMemo {
+  std::string path;
+  std::string text;
+  std::vector<zone::ZoneFileCheckpoint> checkpoints;
 };
 
 struct DesiredOptions {
@@ -74,8 +88,9 @@ struct DesiredOptions {
 //    `read` and stays inside the source root.
 // Every error is reported with its file:line:col, and the zone checks (ZoneBuilder) run
 // on the merged data.
+// `memo`, when given, receives the zoneFile's text and parser checkpoints.
 DesiredZone build_desired_zone(const manifest::ZoneManifest& m, const FileReader& read,
                                std::optional<uint32_t> applied_serial,
-                               const DesiredOptions& options = {});
+                               const DesiredOptions& options = {}, ZoneFileMemo* memo = nullptr);
 
 }  // namespace gitns::reconcile

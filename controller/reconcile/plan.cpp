@@ -126,7 +126,8 @@ std::string_view to_string(ZoneAction a) {
 
 base::Result<ZonePlan> plan_zone(std::shared_ptr<const zone::Zone> applied,
                                  std::shared_ptr<const zone::Zone> desired,
-                                 const SerialInput& serial) {
+                                 const SerialInput& serial,
+                                 const zone::ZoneDiff* known_diff) {
   ZonePlan p;
   p.origin = desired->origin();
   if (!applied) {
@@ -137,7 +138,7 @@ base::Result<ZonePlan> plan_zone(std::shared_ptr<const zone::Zone> applied,
     return p;
   }
   p.serial_from = applied->serial();
-  zone::ZoneDiff d = zone::diff(*applied, *desired);
+  zone::ZoneDiff d = known_diff ? *known_diff : zone::diff(*applied, *desired);
   bool content_changed = !d.empty() && !is_serial_only(d);
   GITNS_TRY(SerialDecision decision, decide_serial(serial, desired->serial(), content_changed));
   if (!decision.changed) return plan_unchanged(std::move(applied));

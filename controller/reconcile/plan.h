@@ -66,9 +66,12 @@ struct ZonePlan {
 // (null for a new zone). Decides the serial (serial.h): when the content is unchanged the
 // plan is `unchanged` and keeps the applied zone object. Errors: an explicit serial that
 // goes backwards or stays equal over a content change (the message says which).
+// `known_diff`: applied -> desired when the caller knows it (an incremental build), so
+// the two zones are not compared record by record.
 base::Result<ZonePlan> plan_zone(std::shared_ptr<const zone::Zone> applied,
                                  std::shared_ptr<const zone::Zone> desired,
-                                 const SerialInput& serial);
+                                 const SerialInput& serial,
+                                 const zone::ZoneDiff* known_diff = nullptr);
 // A served zone whose object is gone from the repository.
 ZonePlan plan_removal(std::shared_ptr<const zone::Zone> applied);
 // A served zone whose inputs did not change (no rebuild needed).

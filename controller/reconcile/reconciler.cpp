@@ -255,7 +255,9 @@ void Reconciler::plan_zones(Attempt& a) {
     }
     std::optional<uint32_t> applied_serial;
     if (cur) applied_serial = cur->zone->serial();
-    DesiredZone d = build_desired_zone(*m, reader, applied_serial, options);
+    DesiredZone d = zone_cache_.build(
+        *m, reader, {cur ? cur->zone : nullptr, cur && cur->fingerprint ? &*cur->fingerprint : nullptr},
+        pz.fingerprint, applied_serial, options);
     ++a.outcome.zones_rebuilt;
     for (std::string& w : d.warnings) a.outcome.warnings.push_back(std::move(w));
     if (!d.ok()) {
@@ -268,7 +270,8 @@ void Reconciler::plan_zones(Attempt& a) {
     pz.fingerprint.files = std::move(d.files);
     pz.rebuilt = true;
     auto plan = plan_zone(cur ? cur->zone : nullptr, d.zone,
-                          {m->serial_auto, m->serial, d.file_serial, applied_serial});
+                          {m->serial_auto, m->serial, d.file_serial, applied_serial},
+                          d.diff ? &*d.diff : nullptr);
     if (!plan) {
       manifest::Diagnostic e{pz.file, m->serial_position, "spec.serial", plan.error().message};
       a.zone_errors[key].push_back(e.to_string());

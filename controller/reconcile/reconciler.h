@@ -33,6 +33,7 @@
 #include "controller/reconcile/source.h"
 #include "controller/reconcile/status.h"
 #include "controller/reconcile/trigger.h"
+#include "controller/reconcile/zone_cache.h"
 #include "resolver/store/store.h"
 #include "resolver/zone/zone_set.h"
 
@@ -110,6 +111,7 @@ class Reconciler {
   std::string applied_revision() const;
   std::shared_ptr<const zone::ZoneSet> served() const;
   const manifest::ParseCache& parse_cache() const { return cache_; }
+  const ZoneBuildCache& zone_cache() const { return zone_cache_; }
 
   // ---- control (suspend.cpp, rollback.cpp); callable from any thread ----
 
@@ -205,6 +207,7 @@ class Reconciler {
   Logger log_;
 
   manifest::ParseCache cache_;
+  ZoneBuildCache zone_cache_;  // zoneFile edits become diffs of the served zone
   std::map<std::string, AppliedZone> applied_;  // by Name::lookup_key() of the origin
   std::string applied_revision_;
   std::string fetched_revision_;

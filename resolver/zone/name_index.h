@@ -19,6 +19,10 @@ namespace gitns::zone::detail {
 
 inline constexpr uint32_t kNone = UINT32_MAX;
 
+// Why rdata of this type cannot be zone data (names inside NS, CNAME, DNAME and SOA
+// rdata drive lookups, so they must parse), or nullptr. In zone_builder.cpp.
+const char* rdata_problem(uint16_t type, std::span<const uint8_t> rdata);
+
 inline constexpr uint64_t kHashSeed = 1469598103934665603ull;
 inline constexpr uint64_t kHashPrime = 1099511628211ull;
 

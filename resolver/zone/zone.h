@@ -23,6 +23,7 @@ namespace gitns::zone {
 
 class Zone;
 class ZoneBuilder;
+class ZonePatcher;
 
 // One RRset inside a zone (or synthesized by a lookup): owner, type, TTL and rdatas in
 // uncompressed wire form. Trivially copyable; points into memory it does not own.
@@ -266,6 +267,7 @@ class Zone {
 
  private:
   friend class ZoneBuilder;
+  friend class ZonePatcher;
   friend class NodeView;
 
   struct Located;
@@ -280,6 +282,7 @@ class Zone {
     return {names_.data() + n.owner_off, n.owner_size};
   }
   void add_referral(LookupResult& r, uint32_t cut) const;
+  void read_soa();  // serial_ and negative_ttl_ from the apex SOA (zone_builder.cpp)
   Additional additional_at(const detail::NameSplit& q) const;
 
   wire::Name origin_;

@@ -34,8 +34,10 @@ uint32_t read_u32(const uint8_t* p) {
   return uint32_t(p[0]) << 24 | uint32_t(p[1]) << 16 | uint32_t(p[2]) << 8 | uint32_t(p[3]);
 }
 
+}  // namespace
+
 // Names inside NS, CNAME, DNAME and SOA rdata drive lookups, so they must parse.
-const char* rdata_problem(uint16_t type, std::span<const uint8_t> rdata) {
+const char* detail::rdata_problem(uint16_t type, std::span<const uint8_t> rdata) {
   size_t at = 0;
   switch (type) {
     case rrtype::NS:
@@ -49,8 +51,6 @@ const char* rdata_problem(uint16_t type, std::span<const uint8_t> rdata) {
       return nullptr;
   }
 }
-
-}  // namespace
 
 std::string Location::to_string() const {
   return file + ":" + std::to_string(line) + ":" + std::to_string(column);
@@ -78,6 +78,18 @@ base::Error BuildResult::error() const {
     e.message += i.to_string();
   }
   return e;
+}
+
+void Zone::read_soa() {
+  serial_ = negative_ttl_ = 0;
+  if (RRsetView soa = this->soa(); !soa.empty()) {
+    size_t at = 0;
+    auto rd = soa.front();
+    if (soa_layout(rd, at)) {
+      serial_ = read_u32(rd.data() + at);
+      negative_ttl_ = std::min(soa.ttl(), read_u32(rd.data() + at + 16));
+    }
+  }
 }
 
 ZoneBuilder::ZoneBuilder(wire::Name origin) : origin_(origin) {
@@ -128,13 +140,22 @@ void ZoneBuilder::add_impl(const wire::RR& rr, const Location* where) {
   if (auto st = wire::rdata_check(rr.type, rr.rdata.bytes); !st) {
     return reject(rr_text(rr.owner, rr.type) + ": " + st.error().message);
   }
-  if (const char* p = rdata_problem(rr.type, rr.rdata.bytes)) {
+  if (const char* p = detail::rdata_problem(rr.type, rr.rdata.bytes)) {
     return reject(rr_text(rr.owner, rr.type) + ": " + p);
   }
   auto w = rr.owner.wire();
-  uint64_t h = detail::hash_wire(w);
-  uint32_t name = find_name(w, h);
-  if (name == kNone) name = intern(w, h, static_cast<uint8_t>(rr.owner.label_count()));
+  // Zone files group a name's records: the previous record's owner is checked first.
+  uint32_t name = kNone;
+  if (last_name_ != kNone) {
+    auto last = name_bytes(last_name_);
+    if (last.size() == w.size() && std::memcmp(last.data(), w.data(), w.size()) == 0) name = last_name_;
+  }
+  if (name == kNone) {
+    uint64_t h = detail::hash_wire(w);
+    name = find_name(w, h);
+    if (name == kNone) name = intern(w, h, static_cast<uint8_t>(rr.owner.label_count()));
+  }
+  last_name_ = name;
   recs_.push_back({name, rr.ttl, static_cast<uint32_t>(rdata_.size()),
                    static_cast<uint16_t>(rr.rdata.bytes.size()), rr.type, rr.rclass});
   rdata_.insert(rdata_.end(), rr.rdata.bytes.begin(), rr.rdata.bytes.end());
@@ -175,6 +196,8 @@ void ZoneBuilder::add_empty_nonterminals() {
   const size_t original = name_recs_.size();
   std::array<uint8_t, wire::Name::kMaxWire> buf;
   for (size_t i = 0; i < original; ++i) {
+    // The apex always exists: names right below it (most of a large zone) need no lookup.
+    if (name_recs_[i].labels <= apex + 1) continue;
     auto w = name_bytes(static_cast<uint32_t>(i));
     std::memcpy(buf.data(), w.data(), w.size());  // interning may move names_
     NameSplit s;
@@ -189,8 +212,13 @@ void ZoneBuilder::add_empty_nonterminals() {
 
 // Name ids in DNSSEC canonical order, by sorting lookup keys (labels reversed and
 // lowered, each ended by 0; bytes 0 and 1 escaped), whose byte order is that order.
+//
+// Every name is at or below the origin, so the origin's labels (a common prefix of every
+// key) are left out, and each key's first eight bytes are packed into an integer that
+// decides most comparisons without touching the key bytes.
 std::vector<uint32_t> ZoneBuilder::canonical_order() const {
   const size_t n = name_recs_.size();
+  const size_t apex_labels = origin_.label_count();
   std::vector<char> keys;
   keys.reserve(names_.size() + n * 2);
   std::vector<uint32_t> key_off(n + 1);
@@ -199,7 +227,7 @@ std::vector<uint32_t> ZoneBuilder::canonical_order() const {
     auto w = name_bytes(static_cast<uint32_t>(id));
     NameSplit s;
     s.init(w);
-    for (size_t i = s.labels; i-- > 0;) {
+    for (size_t i = s.labels - apex_labels; i-- > 0;) {
       const uint8_t* l = w.data() + s.off[i];
       for (uint8_t k = 1; k <= l[0]; ++k) {
         uint8_t c = wire::ascii_lower(l[k]);
@@ -217,9 +245,26 @@ std::vector<uint32_t> ZoneBuilder::canonical_order() const {
   auto key = [&](uint32_t id) {
     return std::string_view(keys.data() + key_off[id], key_off[id + 1] - key_off[id]);
   };
+  // Zero padding keeps the integer order consistent with byte order: a shorter key that
+  // is a prefix of another is smaller either way, and ties fall back to the bytes.
+  struct Ref {
+    uint64_t prefix;
+    uint32_t id;
+  };
+  std::vector<Ref> refs(n);
+  for (uint32_t id = 0; id < n; ++id) {
+    std::string_view k = key(id);
+    uint64_t p = 0;
+    for (size_t i = 0; i < 8; ++i)
+      p = (p << 8) | (i < k.size() ? static_cast<uint8_t>(k[i]) : 0u);
+    refs[id] = {p, id};
+  }
+  std::sort(refs.begin(), refs.end(), [&](const Ref& a, const Ref& b) {
+    if (a.prefix != b.prefix) return a.prefix < b.prefix;
+    return key(a.id) < key(b.id);
+  });
   std::vector<uint32_t> order(n);
-  std::iota(order.begin(), order.end(), 0u);
-  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return key(a) < key(b); });
+  for (size_t i = 0; i < n; ++i) order[i] = refs[i].id;
   return order;
 }
 
@@ -253,18 +298,30 @@ BuildResult ZoneBuilder::build() {
   auto rdata_of = [&](uint32_t rec) {
     return std::span<const uint8_t>(rdata_.data() + recs_[rec].rdata_off, recs_[rec].rdata_len);
   };
+  // Records by (name rank, type, rdata, input order): a counting sort by rank (a name
+  // has a handful of records, so one comparison sort of a million indices was mostly
+  // cache misses), then each name's few records sorted in place.
   std::vector<uint32_t> idx(recs_.size());
-  std::iota(idx.begin(), idx.end(), 0u);
-  std::sort(idx.begin(), idx.end(), [&](uint32_t a, uint32_t b) {
-    const Rec &x = recs_[a], &y = recs_[b];
-    if (x.name != y.name) return rank[x.name] < rank[y.name];
-    if (x.type != y.type) return x.type < y.type;
-    auto da = rdata_of(a), db = rdata_of(b);
-    int c = std::memcmp(da.data(), db.data(), std::min(da.size(), db.size()));
-    if (c != 0) return c < 0;
-    if (da.size() != db.size()) return da.size() < db.size();
-    return a < b;
-  });
+  {
+    std::vector<uint32_t> start(n + 1, 0);
+    for (const Rec& r : recs_) ++start[rank[r.name] + 1];
+    for (size_t r = 0; r < n; ++r) start[r + 1] += start[r];
+    std::vector<uint32_t> fill(start.begin(), start.end() - 1);
+    for (uint32_t i = 0; i < recs_.size(); ++i) idx[fill[rank[recs_[i].name]]++] = i;
+    auto less = [&](uint32_t a, uint32_t b) {
+      const Rec &x = recs_[a], &y = recs_[b];
+      if (x.type != y.type) return x.type < y.type;
+      auto da = rdata_of(a), db = rdata_of(b);
+      int c = std::memcmp(da.data(), db.data(), std::min(da.size(), db.size()));
+      if (c != 0) return c < 0;
+      if (da.size() != db.size()) return da.size() < db.size();
+      return a < b;
+    };
+    for (size_t r = 0; r < n; ++r) {
+      if (start[r + 1] - start[r] > 1)
+        std::sort(idx.begin() + start[r], idx.begin() + start[r + 1], less);
+    }
+  }
 
   // Drop exact duplicates (keeping the earliest) in place.
   std::vector<uint32_t> kept;
@@ -368,34 +425,29 @@ BuildResult ZoneBuilder::build() {
   kept.shrink_to_fit();
 
   // Parents, inherited flags and the hash index. A parent sorts before its children,
-  // so one pass in canonical order sees every parent's flags complete.
+  // so one pass in canonical order sees every parent's flags complete; and (every
+  // ancestor being a node) a node's parent is the last node seen one label up.
   zone->index_.reset(n);
   zone->nodes_[0].flags |= detail::kApex;
+  std::array<uint32_t, 130> last_at_depth;
+  last_at_depth.fill(kNone);
   for (uint32_t r = 0; r < n; ++r) {
     uint32_t id = order[r];
     detail::Node& node = zone->nodes_[r];
     zone->index_.insert(name_recs_[id].hash, r);
+    last_at_depth[node.labels] = r;
     if (r == 0) continue;
-    NameSplit s;
-    s.init(name_bytes(id));
-    uint32_t pid = find_name(s.suffix(s.labels - 1), s.hash[s.labels - 1]);
-    node.parent = rank[pid];
+    node.parent = last_at_depth[node.labels - 1];
     const detail::Node& parent = zone->nodes_[node.parent];
     if (parent.flags & (detail::kDelegation | detail::kNonAuth)) node.flags |= detail::kNonAuth;
     if (parent.flags & (detail::kHasDname | detail::kBelowDname)) {
       node.flags |= detail::kBelowDname;
     }
-    if (s.wire[0] == 1 && s.wire[1] == '*') zone->nodes_[node.parent].flags |= detail::kWildcardChild;
+    auto owner = name_bytes(id);
+    if (owner[0] == 1 && owner[1] == '*') zone->nodes_[node.parent].flags |= detail::kWildcardChild;
   }
 
-  if (RRsetView soa = zone->soa(); !soa.empty()) {
-    size_t at = 0;
-    auto rd = soa.front();
-    if (soa_layout(rd, at)) {
-      zone->serial_ = read_u32(rd.data() + at);
-      zone->negative_ttl_ = std::min(soa.ttl(), read_u32(rd.data() + at + 16));
-    }
-  }
+  zone->read_soa();
 
   const Zone& z = *zone;
   auto locate = [&](const NodeView& node, uint16_t type) -> std::optional<Location> {

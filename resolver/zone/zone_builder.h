@@ -86,6 +86,7 @@ class ZoneBuilder {
   std::vector<Loc> locs_;  // parallel to recs_ once any record came with a location
   std::vector<std::string> files_;
   std::vector<ZoneIssue> issues_;
+  uint32_t last_name_ = detail::kNone;  // the previous record's owner
 };
 
 }  // namespace gitns::zone

@@ -118,6 +118,45 @@ class Parser {
 
   void parse_text(std::string_view text, const std::string& file, size_t depth) {
     ZoneLexer lexer(text);
+    parse_from(lexer, file, depth);
+  }
+
+  // The top file from a checkpoint up to the first entry boundary at or after `until`.
+  ZoneFileCheckpoint parse_top(std::string_view text, const ZoneFileCheckpoint& from,
+                               size_t until) {
+    set_state(from.state);
+    ZoneLexer lexer(text, from.offset, from.line);
+    until_ = until;
+    if (lexer.offset() < until) parse_from(lexer, opt_.file_name, 0);
+    return {lexer.offset(), lexer.line(), state()};
+  }
+
+  bool included() const { return included_; }
+
+  ZoneFileState state() const {
+    return {origin_, last_owner_, owner_poisoned_, dollar_ttl_, last_explicit_ttl_};
+  }
+
+ private:
+  void set_state(const ZoneFileState& s) {
+    origin_ = s.origin;
+    last_owner_ = s.last_owner;
+    owner_poisoned_ = s.owner_poisoned;
+    dollar_ttl_ = s.dollar_ttl;
+    last_explicit_ttl_ = s.last_explicit_ttl;
+  }
+
+  void checkpoint(const ZoneLexer& lexer) {
+    if (lexer.offset() < next_checkpoint_) return;
+    opt_.checkpoints->push_back({lexer.offset(), lexer.line(), state()});
+    next_checkpoint_ = lexer.offset() + std::max<size_t>(1, opt_.checkpoint_spacing);
+  }
+
+  void parse_from(ZoneLexer& lexer, const std::string& file, size_t depth) {
+    const bool top = depth == 0;
+    if (top && opt_.checkpoints && opt_.checkpoints->empty() && lexer.offset() == 0)
+      opt_.checkpoints->push_back({0, 1, state()});
+    if (top && opt_.checkpoints) next_checkpoint_ = lexer.offset() + opt_.checkpoint_spacing;
     LexEntry entry;
     while (!stopped_ && lexer.next(entry)) {
       if (entry.error) {
@@ -133,10 +172,11 @@ class Parser {
       } else {
         record(entry, file);
       }
+      if (top && lexer.offset() >= until_) break;
+      if (top && opt_.checkpoints) checkpoint(lexer);
     }
   }
 
- private:
   void error(const std::string& file, LexPos where, std::string message) {
     if (stopped_) return;
     result_.errors.push_back({{file, where.line, where.column}, std::move(message)});
@@ -238,6 +278,7 @@ class Parser {
       error(file, e.positions[0], "$INCLUDE is unsupported here: no include reader was given");
       return;
     }
+    included_ = true;
     auto text = opt_.include(*path);
     if (!text) {
       error(file, e.positions[1], "cannot read $INCLUDE " + quote_token(*path) + ": " + text.error().message);
@@ -432,6 +473,9 @@ class Parser {
   std::optional<uint32_t> last_explicit_ttl_;
   bool stopped_ = false;
   size_t record_count_ = 0;
+  size_t until_ = SIZE_MAX;  // the top file stops at the first entry boundary at or after it
+  size_t next_checkpoint_ = 0;
+  bool included_ = false;
 };
 
 }  // namespace
@@ -478,6 +522,27 @@ Result<uint32_t> parse_ttl(std::string_view text) {
     if (total > kMaxTtl) return too_big();
   }
   return static_cast<uint32_t>(total);
+}
+
+bool ZoneFileState::operator==(const ZoneFileState& o) const {
+  auto same = [](const std::optional<Name>& a, const std::optional<Name>& b) {
+    return a.has_value() == b.has_value() && (!a || a->equals_exact(*b));
+  };
+  return origin.equals_exact(o.origin) && same(last_owner, o.last_owner) &&
+         owner_poisoned == o.owner_poisoned && dollar_ttl == o.dollar_ttl &&
+         last_explicit_ttl == o.last_explicit_ttl;
+}
+
+ZoneFileRange parse_zone_file_range(std::string_view text, const ZoneFileCheckpoint& from,
+                                    size_t until, const ZoneFileOptions& options) {
+  ZoneFileRange out;
+  ZoneFileOptions o = options;
+  o.checkpoints = nullptr;
+  o.on_record = nullptr;  // the slice's records are the result
+  Parser parser(o, out.result);
+  out.end = parser.parse_top(text, from, until);
+  out.included = parser.included();
+  return out;
 }
 
 ZoneFileResult parse_zone_file(std::string_view text, const ZoneFileOptions& options) {

@@ -25,6 +25,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -61,6 +62,24 @@ using IncludeReader = std::function<base::Result<std::string>(const std::string&
 // real location (after symlinks) is outside root_dir.
 IncludeReader filesystem_reader(const std::string& root_dir);
 
+// The parser's state at an entry boundary of the top file (the start of a line outside
+// parentheses): everything a parse started there needs to read the rest of the file as a
+// parse of the whole file would. Names compare exactly (case is kept in records).
+struct ZoneFileState {
+  wire::Name origin;
+  std::optional<wire::Name> last_owner;
+  bool owner_poisoned = false;
+  std::optional<uint32_t> dollar_ttl;
+  std::optional<uint32_t> last_explicit_ttl;
+  bool operator==(const ZoneFileState& o) const;
+};
+
+struct ZoneFileCheckpoint {
+  size_t offset = 0;  // byte offset in the top file's text
+  uint32_t line = 1;  // the line starting there
+  ZoneFileState state;
+};
+
 struct ZoneFileOptions {
   wire::Name origin;          // the zone apex: the initial $ORIGIN and the zone boundary
   uint32_t default_ttl = 3600;
@@ -72,6 +91,11 @@ struct ZoneFileOptions {
   // zone streams into a ZoneBuilder without a second full copy in memory.
   std::function<void(ZoneFileRecord&&)> on_record;
   size_t max_errors = 100;    // parsing stops after this many errors
+  // When set, the parse of the top file records its state about every
+  // `checkpoint_spacing` bytes (and at offset 0), so a later edit of the file can be
+  // parsed from the checkpoint before it (parse_zone_file_range) instead of from the top.
+  std::vector<ZoneFileCheckpoint>* checkpoints = nullptr;
+  size_t checkpoint_spacing = 16 * 1024;
 };
 
 struct ZoneFileResult {
@@ -81,6 +105,38 @@ struct ZoneFileResult {
 };
 
 ZoneFileResult parse_zone_file(std::string_view text, const ZoneFileOptions& options);
+
+// Parses a slice of the top file: from checkpoint `from` (recorded by a parse of a text
+// whose bytes before from.offset are the same as `text`'s) to the first entry boundary
+// at or after byte `until`, where it stops. `end` is the checkpoint there, so a caller
+// comparing the states at the ends of an old and a new slice knows whether the rest of
+// the file reads the same. `included` says an $INCLUDE was read in the slice.
+struct ZoneFileRange {
+  ZoneFileResult result;
+  ZoneFileCheckpoint end;
+  bool included = false;
+};
+ZoneFileRange parse_zone_file_range(std::string_view text, const ZoneFileCheckpoint& from,
+                                    size_t until, const ZoneFileOptions& options);
+
+// The records that change when a top file whose parse recorded `old_checkpoints` is
+// edited from `old_text` into `new_text`: only the slice between the checkpoint before
+// the first changed byte and the first entry boundary after the last one is parsed, in
+// both texts, and the two record lists are compared. nullopt when the edit cannot be
+// confined so (the parser state differs after the slice, e.g. a changed $ORIGIN or $TTL
+// that later lines depend on; an $INCLUDE in the slice; a syntax error, which a parse of
+// the whole file reports properly): parse the whole file then. `new_checkpoints`
+// receives checkpoints valid for new_text (those of the old text moved past the slice).
+struct ZoneFileDelta {
+  std::vector<ZoneFileRecord> removed;
+  std::vector<ZoneFileRecord> added;
+  size_t parsed_bytes = 0;  // of both slices together: what the delta cost
+};
+std::optional<ZoneFileDelta> zone_file_delta(std::string_view old_text,
+                                             const std::vector<ZoneFileCheckpoint>& old_checkpoints,
+                                             std::string_view new_text,
+                                             const ZoneFileOptions& options,
+                                             std::vector<ZoneFileCheckpoint>* new_checkpoints);
 
 // Convenience for gitnsd and tests: reads `path`, confines $INCLUDE to its folder, and
 // fails with the first errors joined by newlines.

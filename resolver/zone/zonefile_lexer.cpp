@@ -18,6 +18,12 @@ ZoneLexer::ZoneLexer(std::string_view text) : text_(text) {
   if (text_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = line_start_ = 3;
 }
 
+ZoneLexer::ZoneLexer(std::string_view text, size_t offset, uint32_t line) : ZoneLexer(text) {
+  if (offset == 0) return;
+  pos_ = line_start_ = offset < text_.size() ? offset : text_.size();
+  line_ = line;
+}
+
 void LexEntry::clear() {
   tokens.clear();
   positions.clear();

@@ -43,6 +43,14 @@ struct LexEntry {
 class ZoneLexer {
  public:
   explicit ZoneLexer(std::string_view text);
+  // Starts at `offset`, which must be an entry boundary of `text` (0, or where next()
+  // stopped in an earlier pass over the same bytes) on line `line`.
+  ZoneLexer(std::string_view text, size_t offset, uint32_t line);
+
+  // Where the next entry starts reading: after next() returned, the start of the line
+  // after the entry (outside parentheses), or the end of the text.
+  size_t offset() const { return pos_; }
+  uint32_t line() const { return line_; }
 
   // Reads the next entry holding at least one token (or an error). Blank and
   // comment-only lines are skipped. Returns false at the end of the input.

@@ -216,6 +216,48 @@ TEST(GitSource, FetchesNewCommitsAndKeepsBlobIdsOfUnchangedFiles) {
   EXPECT_EQ(*old, "b: 1\n");
 }
 
+// A repository on this machine is read in place: fetch() moves refs only, the objects
+// stay in the source (read through an alternate), and new commits are seen at once.
+TEST(GitSource, LocalRepositoriesAreReadInPlaceWithoutCopyingObjects) {
+  TempDir tmp;
+  Repo up = Repo::init(tmp / "upstream");
+  for (const std::string& url : {up.dir(), "file://" + up.dir()}) {
+    up.write("zones/a.yaml", std::string(200000, 'x') + "\n");
+    up.commit("one", 1600000000 + int64_t(url.size()));
+    SourceConfig config = config_for(url, tmp);
+    config.cache_dir = tmp / ("cache-" + std::to_string(url.size()));
+    auto src = GitSource::open(config);
+    ASSERT_TRUE(src.ok()) << src.error().message;
+    auto r1 = src->fetch();
+    ASSERT_TRUE(r1.ok()) << r1.error().message;
+    auto t1 = src->read_tree(r1->commit.id);
+    ASSERT_TRUE(t1.ok()) << t1.error().message;
+    ASSERT_EQ(t1->size(), 1u);
+    EXPECT_EQ(t1->front().content.size(), 200001u);
+    // No object (loose or packed) was copied into the cache.
+    size_t objects = 0;
+    for (const auto& e : std::filesystem::recursive_directory_iterator(config.cache_dir + "/objects"))
+      objects += e.is_regular_file();
+    EXPECT_EQ(objects, 0u) << url;
+    // A new commit is fetched, with its previous tip, and readable.
+    up.write("zones/a.yaml", "small\n");
+    const std::string c2 = up.commit("two", 1700000000 + int64_t(url.size()));
+    auto r2 = src->fetch();
+    ASSERT_TRUE(r2.ok()) << r2.error().message;
+    EXPECT_EQ(r2->commit.id, c2);
+    EXPECT_EQ(r2->previous, r1->commit.id);
+    EXPECT_TRUE(r2->changed);
+    EXPECT_FALSE(r2->forced);
+    auto f = src->read_file(c2, "zones/a.yaml");
+    ASSERT_TRUE(f.ok()) << f.error().message;
+    EXPECT_EQ(*f, "small\n");
+    // Reopened: objects read in place are readable before any fetch.
+    auto again = GitSource::open(config);
+    ASSERT_TRUE(again.ok());
+    EXPECT_TRUE(again->read_file(c2, "zones/a.yaml").ok());
+  }
+}
+
 TEST(GitSource, ForcePushIsFetchedAndReportedAsForced) {
   TempDir tmp;
   Repo bare = Repo::init(tmp / "remote.git", "main", true);
