@@ -126,8 +126,7 @@ std::string_view to_string(ZoneAction a) {
 
 base::Result<ZonePlan> plan_zone(std::shared_ptr<const zone::Zone> applied,
                                  std::shared_ptr<const zone::Zone> desired,
-                                 const SerialInput& serial,
-                                 const zone::ZoneDiff* known_diff) {
+                                 const SerialInput& serial, const zone::ZoneDiff* known_diff) {
   ZonePlan p;
   p.origin = desired->origin();
   if (!applied) {

@@ -256,7 +256,8 @@ void Reconciler::plan_zones(Attempt& a) {
     std::optional<uint32_t> applied_serial;
     if (cur) applied_serial = cur->zone->serial();
     DesiredZone d = zone_cache_.build(
-        *m, reader, {cur ? cur->zone : nullptr, cur && cur->fingerprint ? &*cur->fingerprint : nullptr},
+        *m, reader,
+        {cur ? cur->zone : nullptr, cur && cur->fingerprint ? &*cur->fingerprint : nullptr},
         pz.fingerprint, applied_serial, options);
     ++a.outcome.zones_rebuilt;
     for (std::string& w : d.warnings) a.outcome.warnings.push_back(std::move(w));

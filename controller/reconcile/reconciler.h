@@ -207,7 +207,7 @@ class Reconciler {
   Logger log_;
 
   manifest::ParseCache cache_;
-  ZoneBuildCache zone_cache_;  // zoneFile edits become diffs of the served zone
+  ZoneBuildCache zone_cache_;                   // zoneFile edits become diffs of the served zone
   std::map<std::string, AppliedZone> applied_;  // by Name::lookup_key() of the origin
   std::string applied_revision_;
   std::string fetched_revision_;

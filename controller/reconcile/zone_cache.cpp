@@ -19,7 +19,8 @@ std::set<std::pair<std::string, uint16_t>> manifest_rrsets(const manifest::ZoneM
   const std::string apex = m.apex.lookup_key();
   if (m.soa) out.emplace(apex, wire::rrtype::SOA);
   if (!m.nameservers.empty()) out.emplace(apex, wire::rrtype::NS);
-  for (const manifest::ManifestRecord& r : m.records) out.emplace(r.rr.owner.lookup_key(), r.rr.type);
+  for (const manifest::ManifestRecord& r : m.records)
+    out.emplace(r.rr.owner.lookup_key(), r.rr.type);
   return out;
 }
 
@@ -29,8 +30,8 @@ std::optional<wire::RR> served_soa(const zone::Zone& z) {
   zone::RRsetView soa = z.soa();
   if (soa.size() != 1 || soa.front().size() < 20) return std::nullopt;
   auto rd = soa.front();
-  return wire::RR{z.origin(), wire::rrtype::SOA, z.rclass(), soa.ttl(),
-                  {wire::Bytes(rd.begin(), rd.end())}};
+  return wire::RR{
+      z.origin(), wire::rrtype::SOA, z.rclass(), soa.ttl(), {wire::Bytes(rd.begin(), rd.end())}};
 }
 
 wire::RR with_serial(wire::RR soa, uint32_t serial) {

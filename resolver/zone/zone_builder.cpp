@@ -148,7 +148,8 @@ void ZoneBuilder::add_impl(const wire::RR& rr, const Location* where) {
   uint32_t name = kNone;
   if (last_name_ != kNone) {
     auto last = name_bytes(last_name_);
-    if (last.size() == w.size() && std::memcmp(last.data(), w.data(), w.size()) == 0) name = last_name_;
+    if (last.size() == w.size() && std::memcmp(last.data(), w.data(), w.size()) == 0)
+      name = last_name_;
   }
   if (name == kNone) {
     uint64_t h = detail::hash_wire(w);
@@ -255,8 +256,7 @@ std::vector<uint32_t> ZoneBuilder::canonical_order() const {
   for (uint32_t id = 0; id < n; ++id) {
     std::string_view k = key(id);
     uint64_t p = 0;
-    for (size_t i = 0; i < 8; ++i)
-      p = (p << 8) | (i < k.size() ? static_cast<uint8_t>(k[i]) : 0u);
+    for (size_t i = 0; i < 8; ++i) p = (p << 8) | (i < k.size() ? static_cast<uint8_t>(k[i]) : 0u);
     refs[id] = {p, id};
   }
   std::sort(refs.begin(), refs.end(), [&](const Ref& a, const Ref& b) {

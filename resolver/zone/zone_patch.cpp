@@ -71,8 +71,8 @@ class ZonePatcher {
   struct Change {
     wire::Name owner;  // the stored owner (its case), or the first added record's
     uint32_t old_index = kNone;
-    bool modified = false;  // `rrsets` replace the node's RRsets
-    bool removed = false;   // an old node left without data or children
+    bool modified = false;       // `rrsets` replace the node's RRsets
+    bool removed = false;        // an old node left without data or children
     uint32_t insert_before = 0;  // a new name: the old node it goes before
     std::vector<NewRRset> rrsets;
   };
@@ -302,11 +302,11 @@ class ZonePatcher {
     const int64_t dd = int64_t(z.rdata_.size()) - rd_begin;
     z.names_.insert(z.names_.end(), base_.names_.begin() + name_begin,
                     base_.names_.begin() + name_end);
-    z.rdata_.insert(z.rdata_.end(), base_.rdata_.begin() + rd_begin,
-                    base_.rdata_.begin() + rd_end);
+    z.rdata_.insert(z.rdata_.end(), base_.rdata_.begin() + rd_begin, base_.rdata_.begin() + rd_end);
     size_t at = z.rrsets_.size();
     z.rrsets_.insert(z.rrsets_.end(), rrsets.begin() + rs_begin, rrsets.begin() + rs_end);
-    for (; at < z.rrsets_.size(); ++at) z.rrsets_[at].rdata_off = uint32_t(z.rrsets_[at].rdata_off + dd);
+    for (; at < z.rrsets_.size(); ++at)
+      z.rrsets_[at].rdata_off = uint32_t(z.rrsets_[at].rdata_off + dd);
     at = z.nodes_.size();
     z.nodes_.insert(z.nodes_.end(), nodes.begin() + a, nodes.begin() + b);
     for (; at < z.nodes_.size(); ++at) {

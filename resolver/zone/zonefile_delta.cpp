@@ -85,14 +85,15 @@ std::optional<ZoneFileDelta> zone_file_delta(std::string_view old_text,
 
   // The last checkpoint at or before the first changed byte: the bytes before it are the
   // same in both texts, so the parser is in the same state there.
-  auto cp = std::upper_bound(old_checkpoints.begin(), old_checkpoints.end(), prefix,
-                             [](size_t off, const ZoneFileCheckpoint& c) { return off < c.offset; });
+  auto cp =
+      std::upper_bound(old_checkpoints.begin(), old_checkpoints.end(), prefix,
+                       [](size_t off, const ZoneFileCheckpoint& c) { return off < c.offset; });
   const ZoneFileCheckpoint& from = *std::prev(cp);
 
-  ZoneFileRange old_slice = parse_zone_file_range(old_text, from, line_after(old_text, lo - suffix),
-                                                  options);
-  ZoneFileRange new_slice = parse_zone_file_range(new_text, from, line_after(new_text, ln - suffix),
-                                                  options);
+  ZoneFileRange old_slice =
+      parse_zone_file_range(old_text, from, line_after(old_text, lo - suffix), options);
+  ZoneFileRange new_slice =
+      parse_zone_file_range(new_text, from, line_after(new_text, ln - suffix), options);
   // Both slices must end at the same place of the common suffix, in the same state, so
   // everything after them reads the same; and parse cleanly. The state usually differs
   // only in the previous owner (an edited owner name on the slice's last line): one more

@@ -236,7 +236,8 @@ TEST(GitSource, LocalRepositoriesAreReadInPlaceWithoutCopyingObjects) {
     EXPECT_EQ(t1->front().content.size(), 200001u);
     // No object (loose or packed) was copied into the cache.
     size_t objects = 0;
-    for (const auto& e : std::filesystem::recursive_directory_iterator(config.cache_dir + "/objects"))
+    for (const auto& e :
+         std::filesystem::recursive_directory_iterator(config.cache_dir + "/objects"))
       objects += e.is_regular_file();
     EXPECT_EQ(objects, 0u) << url;
     // A new commit is fetched, with its previous tip, and readable.

@@ -25,8 +25,10 @@ std::vector<std::string> texts(const std::vector<wire::RR>& rrs) {
 }
 
 std::string zone_file(const std::string& extra) {
-  std::string t = "$TTL 300\n@ SOA ns1 hostmaster 5 3600 600 86400 300\n@ NS ns1\nns1 A 192.0.2.53\n";
-  for (int i = 0; i < 500; ++i) t += "h" + std::to_string(i) + " A 198.51.100." + std::to_string(i % 250) + "\n";
+  std::string t =
+      "$TTL 300\n@ SOA ns1 hostmaster 5 3600 600 86400 300\n@ NS ns1\nns1 A 192.0.2.53\n";
+  for (int i = 0; i < 500; ++i)
+    t += "h" + std::to_string(i) + " A 198.51.100." + std::to_string(i % 250) + "\n";
   return t + extra;
 }
 
@@ -62,7 +64,8 @@ TEST(ReconcilerIncremental, ZoneFileEditsApplyAsDiffsAndSurviveARestart) {
 
   // Three edits: a changed address, a new name below a new empty non-terminal, a
   // removed name. Each is applied from the diff, and equals a zone built from the file.
-  std::vector<std::string> extras = {"h7 A 203.0.113.7\n", "h7 A 203.0.113.7\nx.new AAAA 2001:db8::1\n",
+  std::vector<std::string> extras = {"h7 A 203.0.113.7\n",
+                                     "h7 A 203.0.113.7\nx.new AAAA 2001:db8::1\n",
                                      "x.new AAAA 2001:db8::1\n"};
   uint32_t serial = 5;
   for (const std::string& extra : extras) {
@@ -85,7 +88,7 @@ TEST(ReconcilerIncremental, ZoneFileEditsApplyAsDiffsAndSurviveARestart) {
   auto journal = h.store->journal(wire::Name::must("example.net."));
   ASSERT_TRUE(journal.ok());
   ASSERT_EQ(journal->size(), 3u);
-  EXPECT_EQ(journal->at(0).added.size(), 2u);  // h7's second A and the new SOA
+  EXPECT_EQ(journal->at(0).added.size(), 2u);    // h7's second A and the new SOA
   EXPECT_EQ(journal->at(0).removed.size(), 1u);  // the old SOA
   EXPECT_EQ(journal->at(2).removed.size(), 2u);  // h7's second A and the old SOA
 

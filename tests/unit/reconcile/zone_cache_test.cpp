@@ -27,7 +27,8 @@ struct Fixture {
   FileReader reader() {
     return [this](const std::string& path) -> base::Result<std::string> {
       auto it = files.find(path);
-      if (it == files.end()) return base::fail(base::Errc::not_found, path + " is not in the commit");
+      if (it == files.end())
+        return base::fail(base::Errc::not_found, path + " is not in the commit");
       return it->second;
     };
   }
@@ -48,7 +49,8 @@ std::vector<std::tuple<std::string, uint16_t, uint32_t, wire::Bytes>> sorted(con
 }
 
 std::string file_text(const std::vector<std::string>& lines) {
-  std::string t = "$TTL 300\n@ SOA ns1 hostmaster 7 3600 600 86400 300\n@ NS ns1\nns1 A 192.0.2.53\n";
+  std::string t =
+      "$TTL 300\n@ SOA ns1 hostmaster 7 3600 600 86400 300\n@ NS ns1\nns1 A 192.0.2.53\n";
   for (const auto& l : lines) t += l + "\n";
   return t;
 }
@@ -65,8 +67,9 @@ DesiredZone build_and_apply(ZoneBuildCache& cache, Fixture& f, const manifest::Z
   Fingerprint fp{"blob#0", "", {}};
   std::optional<uint32_t> applied_serial;
   if (served.zone) applied_serial = served.zone->serial();
-  DesiredZone d = cache.build(m, f.reader(), {served.zone, served.zone ? &served.fingerprint : nullptr},
-                              fp, applied_serial);
+  DesiredZone d =
+      cache.build(m, f.reader(), {served.zone, served.zone ? &served.fingerprint : nullptr}, fp,
+                  applied_serial);
   if (!d.ok()) return d;
   // The reference: a full build of the same inputs.
   DesiredZone full = build_desired_zone(m, f.reader(), applied_serial);
@@ -77,9 +80,11 @@ DesiredZone build_and_apply(ZoneBuildCache& cache, Fixture& f, const manifest::Z
   EXPECT_EQ(sorted(*d.zone), sorted(*full.zone));
   EXPECT_EQ(d.zone->node_count(), full.zone->node_count());
   EXPECT_EQ(d.zone->serial(), full.zone->serial());
-  auto plan = plan_zone(served.zone, d.zone, {m.serial_auto, m.serial, d.file_serial, applied_serial},
-                        d.diff ? &*d.diff : nullptr);
-  auto ref = plan_zone(served.zone, full.zone, {m.serial_auto, m.serial, full.file_serial, applied_serial});
+  auto plan =
+      plan_zone(served.zone, d.zone, {m.serial_auto, m.serial, d.file_serial, applied_serial},
+                d.diff ? &*d.diff : nullptr);
+  auto ref = plan_zone(served.zone, full.zone,
+                       {m.serial_auto, m.serial, full.file_serial, applied_serial});
   EXPECT_TRUE(plan.ok() && ref.ok());
   if (plan.ok() && ref.ok()) {
     EXPECT_EQ(plan->action, ref->action);
@@ -101,8 +106,9 @@ TEST(ZoneBuildCache, RandomEditsBuildIncrementallyAndEqualFullBuilds) {
                     std::to_string(i % 250));
   Fixture f;
   f.files[kPath] = file_text(lines);
-  const auto& m = f.load("  zoneFile: zones/example.net.zone\n  records:\n"
-                         "    api: [{type: AAAA, value: \"2001:db8::1\"}]\n");
+  const auto& m = f.load(
+      "  zoneFile: zones/example.net.zone\n  records:\n"
+      "    api: [{type: AAAA, value: \"2001:db8::1\"}]\n");
   ZoneBuildCache cache;
   Served served;
   ASSERT_TRUE(build_and_apply(cache, f, m, served).ok());
@@ -111,10 +117,18 @@ TEST(ZoneBuildCache, RandomEditsBuildIncrementallyAndEqualFullBuilds) {
   for (int step = 0; step < 60; ++step) {
     size_t at = rng() % lines.size();
     switch (rng() % 4) {
-      case 0: lines[at] = "h" + std::to_string(at) + " A 198.51.100." + std::to_string(rng() % 250); break;
-      case 1: lines.insert(lines.begin() + long(at), "new" + std::to_string(step) + ".sub TXT \"x\""); break;
-      case 2: lines.erase(lines.begin() + long(at)); break;
-      default: lines[at] += "\n  AAAA 2001:db8::" + std::to_string(step + 1); break;  // blank owner
+      case 0:
+        lines[at] = "h" + std::to_string(at) + " A 198.51.100." + std::to_string(rng() % 250);
+        break;
+      case 1:
+        lines.insert(lines.begin() + long(at), "new" + std::to_string(step) + ".sub TXT \"x\"");
+        break;
+      case 2:
+        lines.erase(lines.begin() + long(at));
+        break;
+      default:
+        lines[at] += "\n  AAAA 2001:db8::" + std::to_string(step + 1);
+        break;  // blank owner
     }
     f.files[kPath] = file_text(lines);
     SCOPED_TRACE("step " + std::to_string(step));
@@ -132,8 +146,9 @@ TEST(ZoneBuildCache, FallsBackToTheFullBuildWhereItMust) {
   Fixture f;
   std::vector<std::string> lines = {"www A 192.0.2.80", "mail A 192.0.2.25"};
   f.files[kPath] = file_text(lines);
-  const auto& m = f.load("  zoneFile: zones/example.net.zone\n  records:\n"
-                         "    api: [{type: AAAA, value: \"2001:db8::1\"}]\n");
+  const auto& m = f.load(
+      "  zoneFile: zones/example.net.zone\n  records:\n"
+      "    api: [{type: AAAA, value: \"2001:db8::1\"}]\n");
   ZoneBuildCache cache;
   Served served;
   ASSERT_TRUE(build_and_apply(cache, f, m, served).ok());
@@ -147,12 +162,16 @@ TEST(ZoneBuildCache, FallsBackToTheFullBuildWhereItMust) {
     return d;
   };
   // The SOA line (its serial seeds the policy).
-  expect_full("$TTL 300\n@ SOA ns1 hostmaster 9 3601 600 86400 300\n@ NS ns1\nns1 A 192.0.2.53\n"
-              "www A 192.0.2.80\nmail A 192.0.2.25\n", true);
+  expect_full(
+      "$TTL 300\n@ SOA ns1 hostmaster 9 3601 600 86400 300\n@ NS ns1\nns1 A 192.0.2.53\n"
+      "www A 192.0.2.80\nmail A 192.0.2.25\n",
+      true);
   EXPECT_EQ(served.zone->serial(), 9u);
   // $TTL at the top changes every later record.
-  expect_full("$TTL 900\n@ SOA ns1 hostmaster 9 3601 600 86400 300\n@ NS ns1\nns1 A 192.0.2.53\n"
-              "www A 192.0.2.80\nmail A 192.0.2.25\n", true);
+  expect_full(
+      "$TTL 900\n@ SOA ns1 hostmaster 9 3601 600 86400 300\n@ NS ns1\nns1 A 192.0.2.53\n"
+      "www A 192.0.2.80\nmail A 192.0.2.25\n",
+      true);
   EXPECT_EQ(served.zone->serial(), 10u);
   // An RRset the manifest writes too: the full build names both places.
   std::string base = f.files[kPath];
@@ -184,8 +203,8 @@ TEST(ZoneBuildCache, OnlyTheAppliedInputsAreABase) {
   // Another manifest blob: the manifest may have changed, so no increment.
   Fingerprint other{"other#0", "", served.fingerprint.files};
   f.files[kPath] = file_text({"www A 192.0.2.81"});
-  DesiredZone d = cache.build(m, f.reader(), {served.zone, &served.fingerprint}, other,
-                              served.zone->serial());
+  DesiredZone d =
+      cache.build(m, f.reader(), {served.zone, &served.fingerprint}, other, served.zone->serial());
   ASSERT_TRUE(d.ok());
   EXPECT_EQ(cache.incremental_builds(), 0u);
   EXPECT_FALSE(d.diff.has_value());

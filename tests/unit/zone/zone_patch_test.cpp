@@ -37,7 +37,10 @@ struct Model {
 
   std::vector<RR> records() const {
     std::vector<RR> out;
-    out.push_back({kOrigin, rrtype::SOA, wire::rrclass::IN, 3600,
+    out.push_back({kOrigin,
+                   rrtype::SOA,
+                   wire::rrclass::IN,
+                   3600,
                    {soa_rd("ns.other.net.", "h.other.net.", serial, 300)}});
     out.push_back({kOrigin, rrtype::NS, wire::rrclass::IN, 3600, {name_rd("ns.other.net.")}});
     for (const auto& [key, v] : sets) {
@@ -91,8 +94,8 @@ void expect_same_structure(const Zone& patched, const Zone& fresh) {
   EXPECT_EQ(sorted(patched), sorted(fresh));
   for (size_t i = 0; i < fresh.node_count(); ++i) {
     NodeView p = patched.node(i), f = fresh.node(i);
-    ASSERT_TRUE(p.owner().equals_exact(f.owner())) << i << ": " << p.owner().to_text() << " vs "
-                                                   << f.owner().to_text();
+    ASSERT_TRUE(p.owner().equals_exact(f.owner()))
+        << i << ": " << p.owner().to_text() << " vs " << f.owner().to_text();
     EXPECT_EQ(p.parent().index(), f.parent().index()) << f.owner().to_text();
     EXPECT_EQ(p.is_apex(), f.is_apex());
     EXPECT_EQ(p.is_delegation(), f.is_delegation()) << f.owner().to_text();
@@ -109,9 +112,9 @@ void expect_same_structure(const Zone& patched, const Zone& fresh) {
 // Names chosen so that edits create and remove empty non-terminals, wildcards,
 // delegations (out-of-zone NS targets: no glue needed) and DNAMEs.
 const std::vector<std::string> kNames = {
-    "a.example.",     "b.a.example.",   "c.b.a.example.", "x.y.z.example.", "q.y.z.example.",
-    "*.w.example.",   "v.w.example.",   "d.example.",     "h.d.example.",   "k.h.d.example.",
-    "dn.example.",    "s.dn.example.",  "Mixed.example.", "e.f.g.h.example."};
+    "a.example.",   "b.a.example.",  "c.b.a.example.", "x.y.z.example.",  "q.y.z.example.",
+    "*.w.example.", "v.w.example.",  "d.example.",     "h.d.example.",    "k.h.d.example.",
+    "dn.example.",  "s.dn.example.", "Mixed.example.", "e.f.g.h.example."};
 
 void random_edit(Model& m, std::mt19937& rng) {
   auto pick = [&](size_t n) { return size_t(rng() % n); };
@@ -122,12 +125,24 @@ void random_edit(Model& m, std::mt19937& rng) {
   if (type == rrtype::DNAME && owner != "dn.example.") type = rrtype::TXT;
   Bytes rd;
   switch (type) {
-    case rrtype::A: rd = a_rd("192.0.2." + std::to_string(1 + pick(4))); break;
-    case rrtype::AAAA: rd = aaaa_rd(uint8_t(1 + pick(3))); break;
-    case rrtype::TXT: rd = txt_rd(std::string(1 + pick(3), 't')); break;
-    case rrtype::MX: rd = mx_rd(uint16_t(10 * (1 + pick(2))), "mx.other.net."); break;
-    case rrtype::NS: rd = name_rd(pick(2) ? "ns1.other.net." : "ns2.other.net."); break;
-    default: rd = name_rd("target.other.net."); break;
+    case rrtype::A:
+      rd = a_rd("192.0.2." + std::to_string(1 + pick(4)));
+      break;
+    case rrtype::AAAA:
+      rd = aaaa_rd(uint8_t(1 + pick(3)));
+      break;
+    case rrtype::TXT:
+      rd = txt_rd(std::string(1 + pick(3), 't'));
+      break;
+    case rrtype::MX:
+      rd = mx_rd(uint16_t(10 * (1 + pick(2))), "mx.other.net.");
+      break;
+    case rrtype::NS:
+      rd = name_rd(pick(2) ? "ns1.other.net." : "ns2.other.net.");
+      break;
+    default:
+      rd = name_rd("target.other.net.");
+      break;
   }
   auto key = std::make_pair(owner, type);
   auto it = m.sets.find(key);
@@ -145,7 +160,8 @@ void random_edit(Model& m, std::mt19937& rng) {
       }
       break;
     default:  // add one record (DNAME is a singleton: replace it)
-      if (it == m.sets.end()) it = m.sets.emplace(key, std::make_pair(300u, std::set<Bytes>())).first;
+      if (it == m.sets.end())
+        it = m.sets.emplace(key, std::make_pair(300u, std::set<Bytes>())).first;
       if (type == rrtype::DNAME) it->second.second.clear();
       it->second.second.insert(rd);
       break;

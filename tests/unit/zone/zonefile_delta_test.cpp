@@ -39,12 +39,18 @@ ZoneFileOptions options(std::vector<ZoneFileCheckpoint>* cps, size_t spacing) {
 
 std::vector<std::string> random_line(std::mt19937& rng, int i) {
   switch (rng() % 10) {
-    case 0: return {"$TTL " + std::to_string(300 + 60 * (rng() % 3))};
-    case 1: return {"$ORIGIN " + std::string(rng() % 2 ? "sub.example." : "example.")};
-    case 2: return {"  A 192.0.2." + std::to_string(rng() % 250)};  // blank owner
-    case 3: return {"p" + std::to_string(i) + " TXT ( \"one\"", "   \"two\" )"};
-    case 4: return {"; a comment " + std::to_string(i)};
-    case 5: return {"m" + std::to_string(rng() % 50) + " 600 MX 10 mail"};
+    case 0:
+      return {"$TTL " + std::to_string(300 + 60 * (rng() % 3))};
+    case 1:
+      return {"$ORIGIN " + std::string(rng() % 2 ? "sub.example." : "example.")};
+    case 2:
+      return {"  A 192.0.2." + std::to_string(rng() % 250)};  // blank owner
+    case 3:
+      return {"p" + std::to_string(i) + " TXT ( \"one\"", "   \"two\" )"};
+    case 4:
+      return {"; a comment " + std::to_string(i)};
+    case 5:
+      return {"m" + std::to_string(rng() % 50) + " 600 MX 10 mail"};
     default:
       return {"h" + std::to_string(rng() % 200) + " A 10.0." + std::to_string(rng() % 4) + "." +
               std::to_string(i % 250)};
@@ -76,13 +82,17 @@ TEST(ZoneFileDelta, RandomEditsMatchTheDifferenceOfFullParses) {
       std::vector<std::string> next = lines;
       size_t at = 4 + rng() % (next.size() - 4);
       switch (rng() % 3) {
-        case 0: next[at] = random_line(rng, 1000 + step)[0]; break;
+        case 0:
+          next[at] = random_line(rng, 1000 + step)[0];
+          break;
         case 1: {
           auto add = random_line(rng, 2000 + step);
           next.insert(next.begin() + long(at), add.begin(), add.end());
           break;
         }
-        default: next.erase(next.begin() + long(at)); break;
+        default:
+          next.erase(next.begin() + long(at));
+          break;
       }
       std::string next_text = join(next);
       ZoneFileResult next_full = parse_zone_file(next_text, options(nullptr, spacing));
@@ -113,8 +123,8 @@ TEST(ZoneFileDelta, RandomEditsMatchTheDifferenceOfFullParses) {
         // in the full parse.
         for (size_t pick = 0; pick < 3; ++pick) {
           const ZoneFileCheckpoint& c = next_cps[rng() % next_cps.size()];
-          ZoneFileRange r = parse_zone_file_range(next_text, c, next_text.size(),
-                                                  options(nullptr, spacing));
+          ZoneFileRange r =
+              parse_zone_file_range(next_text, c, next_text.size(), options(nullptr, spacing));
           ASSERT_TRUE(r.result.ok()) << "checkpoint at " << c.offset;
           auto rest = keys(r.result.records);
           std::vector<std::string> tail;
@@ -145,8 +155,8 @@ TEST(ZoneFileDelta, IdenticalTextsAndEditsAtTheEnds) {
   EXPECT_TRUE(same->removed.empty() && same->added.empty());
 
   // The last line, without a final newline, changed.
-  auto end = zone_file_delta(text, cps, text.substr(0, text.size() - 1) + "3", options(nullptr, 16),
-                             &out);
+  auto end =
+      zone_file_delta(text, cps, text.substr(0, text.size() - 1) + "3", options(nullptr, 16), &out);
   ASSERT_TRUE(end);
   ASSERT_EQ(end->removed.size(), 1u);
   ASSERT_EQ(end->added.size(), 1u);
@@ -173,7 +183,9 @@ TEST(ZoneFileDelta, IdenticalTextsAndEditsAtTheEnds) {
   // So is an $INCLUDE.
   std::string inc = text + "\n$INCLUDE other.zone\n";
   ZoneFileOptions o = options(nullptr, 16);
-  o.include = [](const std::string&) -> base::Result<std::string> { return std::string("x A 192.0.2.9\n"); };
+  o.include = [](const std::string&) -> base::Result<std::string> {
+    return std::string("x A 192.0.2.9\n");
+  };
   EXPECT_FALSE(zone_file_delta(text, cps, inc, o, &out));
 }
 
