@@ -104,7 +104,6 @@ base::Result<std::unique_ptr<HttpFrontEnd>> HttpFrontEnd::start(
       [](std::string_view problem) { log(Level::warn, "metrics", {{"problem", std::string(problem)}}); });
 
   impl->qps = std::make_unique<api::QpsHistory>(*api.engine);
-  impl->qps->start();
 
   http::Router router;
   GITNS_CHECK(add_routes(router, *impl, o, api, std::move(webhook), reconciles));

@@ -10,6 +10,8 @@ import hmac
 import http.client
 import json
 import os
+import re
+import ssl
 import sys
 import time
 
@@ -346,6 +348,41 @@ def test_zones_records_and_query_tool(ctx):
         check_eq(api.call("POST", "/api/v1/query", body, t["operator"])[0], 400, f"query {body}")
 
 
+def test_https_self_signed_and_generated_password(ctx):
+    """--https without certificate files: a self-signed pair in <state>/tls, trusted here as
+    its own CA; no password given: one is generated and printed once."""
+    repo = ctx.repo()
+    repo.write("example.com.yaml", www_zone("192.0.2.1"))
+    repo.commit("first")
+    port = free_port()
+    d = ctx.gitnsd(repo.path, extra=["--https", f"127.0.0.1:{port}"])
+    saved = os.environ.pop("GITNS_ADMIN_PASSWORD", None)
+    try:
+        d.start()
+    finally:
+        if saved is not None:
+            os.environ["GITNS_ADMIN_PASSWORD"] = saved
+    d.wait_log('msg="serving HTTP"')
+    m = re.search(r'created user "admin" with the generated password (\S+)', d.log_text())
+    check(m is not None, "the generated password is printed")
+    check_eq(d.log_text().count(m.group(1)), 1, "printed once, never logged")
+    cert = os.path.join(d.state_dir, "tls", "self-signed.crt")
+    check(os.path.exists(cert), "self-signed certificate in <state>/tls")
+    tls = ssl.create_default_context(cafile=cert)
+    def get(method, path, body=None, token=None):
+        conn = http.client.HTTPSConnection("127.0.0.1", port, context=tls, timeout=10)
+        h = {"Authorization": "Bearer " + token} if token else {}
+        conn.request(method, path, body=json.dumps(body) if body is not None else None, headers=h)
+        r = conn.getresponse()
+        j = json.loads(r.read())
+        conn.close()
+        return r.status, j
+    status, j = get("POST", "/api/v1/login", {"username": "admin", "password": m.group(1)})
+    check_eq(status, 200, f"login over HTTPS {j}")
+    status, st = get("GET", "/api/v1/status", token=j["token"])
+    check_eq((status, st["node"]["mode"]), (200, "repo"), "status over HTTPS")
+
+
 if __name__ == "__main__":
     Suite("http-api").run([test_roles_bodies_and_webhook, test_reconcile_wait_suspend_resume_rollback,
-                           test_zones_records_and_query_tool])
+                           test_zones_records_and_query_tool, test_https_self_signed_and_generated_password])

@@ -50,7 +50,7 @@ TEST_F(ApiRoutesTest, RolesOfEveryRoute) {
     http::Role want = r.method == "GET" ? http::Role::viewer : http::Role::operator_;
     EXPECT_EQ(*r.min_role, want) << r.method << " " << r.pattern;
   }
-  EXPECT_EQ(router_.routes().size(), 13u);
+  EXPECT_EQ(router_.routes().size(), 13u);  // revisions/{rev}/plan included
 }
 
 TEST_F(ApiRoutesTest, ZoneModeListsServedZonesAndRefusesRepositoryRoutes) {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "controller/http/basic_routes.h"
 #include "controller/http/pagination.h"
 
 namespace gitns::http {
@@ -193,6 +194,19 @@ TEST(RequestHelpers, HeadersAreCaseInsensitiveAndErrorsHaveOneShape) {
   EXPECT_EQ(hidden.body.find("/secret/path"), std::string::npos);
   EXPECT_EQ(rfc3339(0), "1970-01-01T00:00:00Z");
   EXPECT_EQ(rfc3339(1111111109), "2005-03-18T01:58:29Z");
+}
+
+TEST(BasicRoutes, HealthAddsTheDetails) {
+  // The details come from a function returning a temporary (a past bug iterated a
+  // destroyed object and never answered).
+  Router router;
+  ASSERT_TRUE(add_health_route(router, [] { return nlohmann::json{{"version", "1.2"}, {"mode", "repo"}}; }).ok());
+  RouteMatch m = router.match("GET", {"api", "v1", "health"});
+  ASSERT_NE(m.route, nullptr);
+  EXPECT_EQ(m.route->min_role, kPublic);
+  Response r = m.route->handler(Request{});
+  EXPECT_EQ(nlohmann::json::parse(r.body),
+            (nlohmann::json{{"status", "ok"}, {"version", "1.2"}, {"mode", "repo"}}));
 }
 
 }  // namespace
