@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <vector>
 
+#include "controller/api/metrics_families.h"
 #include "controller/daemon/log.h"
 #include "controller/http/auth.h"
 #include "controller/http/auth_routes.h"
@@ -19,6 +20,7 @@ struct HttpFrontEnd::Impl {
   std::unique_ptr<http::JsonFileUserStore> users;
   std::unique_ptr<http::AuthService> auth;
   std::unique_ptr<http::MetricsRegistry> metrics;
+  std::unique_ptr<api::QpsHistory> qps;
   std::unique_ptr<http::Server> server;
 };
 
@@ -58,7 +60,8 @@ base::Status bootstrap(http::AuthService& auth, const HttpOptions& o, const std:
 
 base::Status add_routes(http::Router& router, HttpFrontEnd::Impl& impl, const HttpOptions& o,
                         const api::ApiContext& api,
-                        std::function<void(std::string)> webhook) {
+                        std::function<void(std::string)> webhook,
+                        const api::ReconcileMetrics* reconciles) {
   std::string version = api.version;
   std::string mode = api.reconciler ? "repo" : "zones";
   GITNS_CHECK(http::add_health_route(router, [version, mode] {
@@ -66,9 +69,10 @@ base::Status add_routes(http::Router& router, HttpFrontEnd::Impl& impl, const Ht
   }));
   GITNS_CHECK(http::add_auth_routes(router, *impl.auth));
   GITNS_CHECK(http::add_metrics_route(router, *impl.metrics));
-  // TODO(lead): metrics families (controller/api/metrics_families.h) and GET /api/v1/stats
-  // are wired here once the metrics work is in main; the status page/UI routes
-  // (controller/http/ui_routes.h, add_ui_routes) likewise.
+  api::add_metrics_families(*impl.metrics, {api.engine, api.reconciler, reconciles});
+  GITNS_CHECK(api::add_stats_routes(router, *api.engine, *impl.qps));
+  // TODO(lead): the status page and admin UI (controller/http/ui_routes.h, add_ui_routes)
+  // are added here once the ui work is in main.
   if (webhook) {
     GITNS_CHECK(http::add_webhook_route(router, {o.webhook_secret_file, o.webhook_secret_env},
                                         std::move(webhook)));
@@ -83,11 +87,12 @@ HttpFrontEnd::~HttpFrontEnd() { stop(); }
 
 void HttpFrontEnd::stop() {
   if (impl_ && impl_->server) impl_->server->stop();
+  if (impl_ && impl_->qps) impl_->qps->stop();
 }
 
 base::Result<std::unique_ptr<HttpFrontEnd>> HttpFrontEnd::start(
     const HttpOptions& o, const std::string& state_dir, const api::ApiContext& api,
-    std::function<void(std::string reason)> webhook) {
+    std::function<void(std::string reason)> webhook, const api::ReconcileMetrics* reconciles) {
   auto impl = std::make_unique<Impl>();
   std::string users = (std::filesystem::path(state_dir) / "users.json").string();
   std::error_code ec;
@@ -98,8 +103,11 @@ base::Result<std::unique_ptr<HttpFrontEnd>> HttpFrontEnd::start(
   impl->metrics = std::make_unique<http::MetricsRegistry>(
       [](std::string_view problem) { log(Level::warn, "metrics", {{"problem", std::string(problem)}}); });
 
+  impl->qps = std::make_unique<api::QpsHistory>(*api.engine);
+  impl->qps->start();
+
   http::Router router;
-  GITNS_CHECK(add_routes(router, *impl, o, api, std::move(webhook)));
+  GITNS_CHECK(add_routes(router, *impl, o, api, std::move(webhook), reconciles));
   http::ServerOptions so;
   so.http_listen = o.http_listen;
   so.https_listen = o.https_listen;
@@ -109,6 +117,7 @@ base::Result<std::unique_ptr<HttpFrontEnd>> HttpFrontEnd::start(
   so.log = http_log;
   so.metrics = impl->metrics.get();
   GITNS_TRY(impl->server, http::Server::start(so, std::move(router), impl->auth->authenticator()));
+  if (impl->qps) impl->qps->start();
   std::vector<std::pair<std::string, std::string>> fields;
   if (impl->server->http_port())
     fields.emplace_back("http", o.http_listen.substr(0, o.http_listen.rfind(':') + 1) +

@@ -7,7 +7,9 @@ base::Status add_health_route(Router& router, std::function<nlohmann::json()> de
                     [details = std::move(details)](const Request&) {
                       nlohmann::json body = {{"status", "ok"}};
                       if (details) {
-                        for (auto& [k, v] : details().items()) body[k] = v;
+                        // Named: items() of a temporary would iterate a destroyed object.
+                        nlohmann::json extra = details();
+                        for (auto& [k, v] : extra.items()) body[k] = v;
                       }
                       return Response::json(body);
                     });

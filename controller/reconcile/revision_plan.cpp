@@ -208,8 +208,15 @@ PlanRecords plan_records(const ZonePlan& plan) {
     case ZoneAction::update:
       break;
   }
-  out.added = plan.diff.added;
-  out.removed = plan.diff.removed;
+  if (!plan.diff.empty() || !plan.applied || !plan.desired) {
+    out.added = plan.diff.added;
+    out.removed = plan.diff.removed;
+  } else {
+    // An applied plan moved its diff into the store batch: compute it again.
+    zone::ZoneDiff d = zone::diff(*plan.applied, *plan.desired);
+    out.added = std::move(d.added);
+    out.removed = std::move(d.removed);
+  }
   // Every changed zone has a new SOA serial; "serial" says it, the lists need not.
   auto soa_at = [&](std::vector<wire::RR>& v) {
     return std::find_if(v.begin(), v.end(), [&](const wire::RR& rr) {
