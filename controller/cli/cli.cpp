@@ -43,6 +43,7 @@ Online (a running gitnsd with --http; contexts in ~/.config/gitns/config):
   reconcile [--wait [--timeout 30s]]   suspend [OBJECT] [--reason R]   resume [OBJECT]
                          OBJECT: Zone/NAME (or just NAME); none: the whole source
   rollback --to REV      history              query NAME [TYPE] [--dnssec] [--tcp]
+  plan [-o json|yaml]    the last plan gitnsd made (why a revision is held)
   diff --server [--repo PATH] [--rev REV] [-o text|json|markdown]
                          the working tree (or REV) vs the revision the server applied
 
@@ -96,6 +97,7 @@ int run(std::span<const std::string> argv, Io& io) {
   if (verb == "rollback") return cmd_rollback(rest, io);
   if (verb == "history") return cmd_history(rest, io);
   if (verb == "query") return cmd_query(rest, io);
+  if (verb == "plan") return cmd_plan(rest, io);
   if (verb == "fmt") return cmd_fmt(rest, io);
   if (verb == "import") return cmd_import(rest, io);
   if (verb == "explain") return cmd_explain(rest, io);

@@ -681,6 +681,55 @@ int cmd_query(std::span<const std::string> argv, Io& io) {
   return kOk;
 }
 
+void print_plan_json(const json& plan, std::ostream& out, size_t max_records) {
+  out << "Last plan " << short_rev(str(plan, "fromRevision")) << " -> " << short_rev(str(plan, "revision"))
+      << ": " << str(plan, "result") << "\n";
+  if (plan.contains("held") && plan["held"].is_array())
+    for (const auto& h : plan["held"]) out << "HELD: " << cell(h) << "\n";
+  const json& zones = plan.contains("zones") && plan["zones"].is_array() ? plan["zones"] : json::array();
+  size_t unchanged = 0;
+  for (const auto& z : zones) {
+    std::string action = str(z, "action");
+    if (action == "unchanged" || action.empty()) {
+      ++unchanged;
+      continue;
+    }
+    const json& c = z.value("counts", json::object());
+    out << "\n" << (action == "create" ? '+' : action == "delete" ? '-' : '~') << " zone " << str(z, "zone")
+        << ": " << action << ", serial " << cell(z.value("serialFrom", json())) << " -> "
+        << cell(z.value("serialTo", json())) << ", " << cell(c.value("added", json(0))) << " added, "
+        << cell(c.value("removed", json(0))) << " removed, " << cell(c.value("changed", json(0))) << " changed\n";
+    if (!z.value("unsafe", json()).is_null())
+      out << "    unsafe: " << cell(z["unsafe"])
+          << (str(z, "allowedBy").empty() ? "" : " (allowed by " + str(z, "allowedBy") + ")") << "\n";
+    size_t shown = 0;
+    for (const char* side : {"removed", "added"}) {
+      if (!z.contains(side) || !z[side].is_array()) continue;
+      for (const auto& rr : z[side]) {
+        if (shown++ >= max_records) break;
+        out << "    " << (side[0] == 'r' ? "- " : "+ ") << str(rr, "name") << " " << cell(rr.value("ttl", json()))
+            << " IN " << str(rr, "type") << " " << str(rr, "data") << "\n";
+      }
+    }
+    if (z.value("truncated", false) || shown > max_records) out << "    ... (more record changes)\n";
+  }
+  if (unchanged) out << "\n" << unchanged << " zone(s) unchanged\n";
+}
+
+int cmd_plan(std::span<const std::string> argv, Io& io) {
+  auto a = parse_args(argv, with_globals({{"--output", "--max-records"}, {}, {{"-o", "--output"}}, 0}));
+  if (!a) return fail(io, "plan", a.error().message);
+  auto fmt = output_format(*a);
+  if (!fmt) return fail(io, "plan", fmt.error().message);
+  auto s = open_session(*a);
+  if (!s) return fail(io, "", s.error().message);
+  auto plan = api_call(*s, "GET", "/api/v1/plan");
+  if (!plan) return fail(io, "plan", plan.error().message);
+  if (print_structured(*fmt, *plan, io.out)) return kOk;
+  print_plan_json(*plan, io.out, std::strtoul(a->get_or("--max-records", "100").c_str(), nullptr, 10));
+  return kOk;
+}
+
 namespace {
 
 // "URL branch=B path=P" (RevisionSource::describe) -> P

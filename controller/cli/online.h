@@ -24,6 +24,8 @@ int cmd_suspend(std::span<const std::string> argv, Io& io, bool resume);
 int cmd_rollback(std::span<const std::string> argv, Io& io);
 int cmd_history(std::span<const std::string> argv, Io& io);
 int cmd_query(std::span<const std::string> argv, Io& io);
+// gitnsctl plan: the last plan gitnsd made (held or applied), GET /api/v1/plan.
+int cmd_plan(std::span<const std::string> argv, Io& io);
 // gitnsctl diff --server [--repo PATH] [--rev REV] [--path SUBDIR] [-o ...]
 int cmd_diff_server(std::span<const std::string> argv, Io& io);
 
@@ -54,5 +56,6 @@ void print_history(const nlohmann::json& items, bool wide, int64_t now, std::ost
 void print_records(const nlohmann::json& items, std::ostream& out);
 void print_zone_description(const nlohmann::json& zone, int64_t now, std::ostream& out);
 void print_query_answer(const nlohmann::json& answer, std::ostream& out);
+void print_plan_json(const nlohmann::json& plan, std::ostream& out, size_t max_records = 100);
 
 }  // namespace gitns::cli

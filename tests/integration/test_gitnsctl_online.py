@@ -175,6 +175,26 @@ def test_diff_reconcile_suspend_rollback(ctx):
     check_eq(d.answer("www.example.org."), ["192.0.2.81"], "served after reconcile")
     rc, out, _ = ctl("diff", "--server", "--repo", repo.path)
     check_eq(rc, 0, f"nothing left to apply: {out}")
+    rc, out, _ = ctl("plan")
+    check_eq(rc, 0, "plan")
+    check(f"Last plan {first[:12]} -> {second[:12]}: applied" in out, out)
+    check("~ zone example.org.: update, serial 1 -> 2, 0 added, 0 removed, 1 changed" in out, out)
+    check("    + www.example.org. 300 IN A 192.0.2.81" in out, out)
+
+    # A held revision: reconcile --wait fails and says why; plan shows it.
+    org = open(os.path.join(repo.path, "zones/org.yaml")).read()
+    repo.remove("zones/org.yaml")
+    repo.commit("drop org")
+    rc, out, _ = ctl("reconcile", "--wait")
+    check_eq(rc, 1, "held")
+    check(": held revision" in out and "held: example.org.: deletes the zone" in out, out)
+    rc, out, _ = ctl("plan", "-o", "json")
+    check_eq(json.loads(out)["result"], "held", "plan json")
+    rc, out, _ = ctl("plan")
+    check("HELD: example.org.: deletes the zone" in out, out)
+    repo.write("zones/org.yaml", org)
+    repo.commit("keep org")
+    check_eq(ctl("reconcile", "--wait")[0], 0, "back")
 
     repo.write("zones/bad.yaml", "apiVersion: gitns.io/v1\nkind: Zone\nmetadata:\n  name: bad.test\nspec:\n"
                                  "  nameservers: [ns1.example.com.]\n  records:\n    x: [{type: A, value: nope}]\n")
@@ -200,9 +220,10 @@ def test_diff_reconcile_suspend_rollback(ctx):
     rc, out, _ = ctl("rollback", "--to", "HEAD~2", "--repo", repo.path)  # resolved locally
     check_eq(rc, 0, "rollback to a revision expression")
     check_eq(ctl("rollback", "--to", "no-such-thing", "--repo", repo.path)[0], 1, "unknown revision")
+    before = d.finished_count()
     rc, out, _ = ctl("resume")
     check_eq(rc, 0, "resume the source")
-    d.wait_log("reconcile finished", count=d.finished_count() + 1)
+    d.wait_log('msg="reconcile finished"', count=before + 1)  # resuming triggers one
     check_eq(d.answer("www.example.org."), ["192.0.2.81"], "following git again")
 
     rc, out, _ = ctl("history", "-o", "wide")

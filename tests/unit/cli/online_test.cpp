@@ -243,5 +243,24 @@ TEST(Online, ObjectsHistoryRecordsQuery) {
             "www.example.com.\t300\tIN\tA\t192.0.2.1\n;; EDE: 15 (Blocked): listed\n");
 }
 
+TEST(Online, LastPlanText) {
+  json plan = json::parse(R"({"revision":"bbbbbbbbbbbbbbbb","fromRevision":"aaaaaaaaaaaaaaaa","result":"held",
+    "held":["example.org.: deletes the zone (3 records) because its manifest is gone"],
+    "zones":[{"zone":"example.org.","action":"delete","added":[],"removed":[
+      {"name":"www.example.org.","type":"A","ttl":300,"data":"192.0.2.80"}],
+      "counts":{"added":0,"removed":3,"changed":0},"serialFrom":2,"serialTo":0,
+      "unsafe":"deletes the zone (3 records) because its manifest is gone","allowedBy":""},
+     {"zone":"example.com.","action":"unchanged","added":[],"removed":[],"counts":{"added":0,"removed":0,"changed":0}}]})");
+  std::ostringstream out;
+  print_plan_json(plan, out);
+  EXPECT_EQ(out.str(),
+            "Last plan aaaaaaaaaaaa -> bbbbbbbbbbbb: held\n"
+            "HELD: example.org.: deletes the zone (3 records) because its manifest is gone\n\n"
+            "- zone example.org.: delete, serial 2 -> 0, 0 added, 3 removed, 0 changed\n"
+            "    unsafe: deletes the zone (3 records) because its manifest is gone\n"
+            "    - www.example.org. 300 IN A 192.0.2.80\n\n"
+            "1 zone(s) unchanged\n");
+}
+
 }  // namespace
 }  // namespace gitns::cli
