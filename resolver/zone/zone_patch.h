@@ -7,8 +7,9 @@
 // The result equals the zone ZoneBuilder would build from the same records (same nodes,
 // RRsets, rdata order, flags, parents), with one exception: an RRset whose type is new at
 // an existing name is placed after that name's other RRsets, where a build from records
-// orders a name's RRsets by first appearance in the input (this only changes which RRset
-// an ANY query answers with, RFC 8482 lets it be any).
+// orders a name's RRsets by first appearance in the input. Answers do not depend on that
+// order (an ANY query picks the lowest type, zone.cpp); only listings such as records()
+// may show a name's RRsets in another order.
 //
 // What needs the builder's judgement fails with Errc::unsupported, so the caller builds
 // from scratch and gets its warnings: an RRset left with records of different TTLs, a
