@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds gitns (ci/build.sh) and runs gitnsd in the foreground, watching a git repository
-# made from examples/repo, with DNS on 127.0.0.1:1053 (Ctrl-C stops it).
+# made from examples/repo, with DNS on 127.0.0.1:1053 and the HTTP API on 127.0.0.1:8053
+# (Ctrl-C stops it). The admin password is written to a file in the temporary folder.
 #
 #   ci/run-example.sh [--zones] [LISTEN_ADDR:PORT]
 #
@@ -29,6 +30,11 @@ git -C "$REPO" init -q -b main
 git -C "$REPO" add -A
 git -C "$REPO" -c user.name="gitns example" -c user.email=example@gitns.invalid \
   commit -qm "Initial zones from examples/repo"
+# The first admin's password, and the webhook's shared secret, live in files (never in git).
+head -c 18 /dev/urandom | base64 | tr -d '/+=' > "$WORK/admin-password"
+head -c 24 /dev/urandom | base64 | tr -d '/+=' > "$WORK/webhook-secret"
+chmod 600 "$WORK/admin-password" "$WORK/webhook-secret"
+HTTP=${GITNS_HTTP:-127.0.0.1:8053}
 # The example TsigKey reads its secret from this variable (never from git).
 export GITNS_XFR_SECRET=${GITNS_XFR_SECRET:-$(head -c 32 /dev/urandom | base64)}
 cat <<MSG
@@ -49,6 +55,14 @@ Change a record and commit; gitnsd applies it on the next poll (5 s) or at once 
   pkill -HUP -x gitnsd
   dig @$HOST -p $PORT mail.example.com A +short
 
+The HTTP API is on http://$HTTP (user admin, password in $WORK/admin-password):
+  TOKEN=\$(curl -s http://$HTTP/api/v1/login -d "{\"username\":\"admin\",\"password\":\"\$(cat $WORK/admin-password)\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+  curl -s -H "Authorization: Bearer \$TOKEN" http://$HTTP/api/v1/status
+  curl -s -H "Authorization: Bearer \$TOKEN" http://$HTTP/api/v1/zones
+  curl -s -H "Authorization: Bearer \$TOKEN" -X POST "http://$HTTP/api/v1/reconcile?wait=true"
+
 Ctrl-C stops it.
 MSG
-exec "$GITNSD" --repo "$REPO" --state-dir "$WORK/state" --poll 5s --listen "$LISTEN"
+exec "$GITNSD" --repo "$REPO" --state-dir "$WORK/state" --poll 5s --listen "$LISTEN" \
+  --http "$HTTP" --admin-password-file "$WORK/admin-password" \
+  --webhook-secret-file "$WORK/webhook-secret"

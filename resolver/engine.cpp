@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <bit>
 #include <mutex>
 #include <thread>
 
@@ -82,10 +83,18 @@ size_t QueryStats::qtype_index(uint16_t qtype) noexcept {
   return kOtherQtype;
 }
 
+// The bounds are the powers of two from 64: the bucket is the bit width of bytes - 1,
+// less six (one instruction instead of a search).
+static_assert([] {
+  for (size_t i = 0; i < QueryStats::kSizeBounds.size(); ++i) {
+    if (QueryStats::kSizeBounds[i] != 64u << i) return false;
+  }
+  return true;
+}());
+
 size_t QueryStats::size_index(size_t bytes) noexcept {
-  size_t i = 0;
-  while (i < kSizeBounds.size() && bytes > kSizeBounds[i]) ++i;
-  return i;
+  auto width = static_cast<size_t>(std::bit_width(bytes > 0 ? bytes - 1 : 0));
+  return std::clamp<size_t>(width, 6, 6 + kSizeBounds.size()) - 6;
 }
 
 uint64_t QueryStats::SizeHistogram::count() const {

@@ -19,6 +19,8 @@
 
 namespace gitns::api {
 
+class ReconcileMetrics;  // metrics_families.h
+
 struct ApiContext {
   engine::Engine* engine = nullptr;             // required: served zones, query tool
   reconcile::Reconciler* reconciler = nullptr;  // null in --zone mode

@@ -254,7 +254,9 @@ Response zone_route(const ApiContext& c, const Request& r) {
 std::string record_key(const wire::RR& rr, uint32_t index) {
   std::string k = rr.owner.lookup_key();
   k.push_back('\0');  // below every label byte: a parent's records sort before its children
-  for (int shift : {8, 0}) k.push_back(static_cast<char>((rr.type >> shift) & 0xff));
+  // Types in numeric order, but the SOA first (as zone files and AXFR show it).
+  uint16_t order = rr.type == wire::rrtype::SOA ? 0 : rr.type;
+  for (int shift : {8, 0}) k.push_back(static_cast<char>((order >> shift) & 0xff));
   for (int shift : {24, 16, 8, 0}) k.push_back(static_cast<char>((index >> shift) & 0xff));
   return k;
 }

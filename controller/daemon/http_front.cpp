@@ -21,7 +21,7 @@ struct HttpFrontEnd::Impl {
   std::unique_ptr<http::JsonFileUserStore> users;
   std::unique_ptr<http::AuthService> auth;
   std::unique_ptr<http::MetricsRegistry> metrics;
-  std::unique_ptr<api::QpsHistory> qps;  // the status page's chart; outlives the server
+  std::unique_ptr<api::QpsHistory> qps;
   std::unique_ptr<http::Server> server;
 };
 
@@ -61,7 +61,8 @@ base::Status bootstrap(http::AuthService& auth, const HttpOptions& o, const std:
 
 base::Status add_routes(http::Router& router, HttpFrontEnd::Impl& impl, const HttpOptions& o,
                         const api::ApiContext& api,
-                        std::function<void(std::string)> webhook) {
+                        std::function<void(std::string)> webhook,
+                        const api::ReconcileMetrics* reconciles) {
   std::string version = api.version;
   std::string mode = api.reconciler ? "repo" : "zones";
   GITNS_CHECK(http::add_health_route(router, [version, mode] {
@@ -69,8 +70,7 @@ base::Status add_routes(http::Router& router, HttpFrontEnd::Impl& impl, const Ht
   }));
   GITNS_CHECK(http::add_auth_routes(router, *impl.auth));
   GITNS_CHECK(http::add_metrics_route(router, *impl.metrics));
-  // TODO(lead): the gitns_* metrics families (controller/api/metrics_families.h,
-  // add_metrics_families) are wired here once ReconcileMetrics is fed from on_outcome.
+  api::add_metrics_families(*impl.metrics, {api.engine, api.reconciler, reconciles});
   GITNS_CHECK(api::add_stats_routes(router, *api.engine, *impl.qps));
   GITNS_CHECK(http::add_ui_routes(router));  // GET / and /ui/: the status page and admin UI
   if (webhook) {
@@ -92,7 +92,7 @@ void HttpFrontEnd::stop() {
 
 base::Result<std::unique_ptr<HttpFrontEnd>> HttpFrontEnd::start(
     const HttpOptions& o, const std::string& state_dir, const api::ApiContext& api,
-    std::function<void(std::string reason)> webhook) {
+    std::function<void(std::string reason)> webhook, const api::ReconcileMetrics* reconciles) {
   auto impl = std::make_unique<Impl>();
   std::string users = (std::filesystem::path(state_dir) / "users.json").string();
   std::error_code ec;
@@ -105,8 +105,9 @@ base::Result<std::unique_ptr<HttpFrontEnd>> HttpFrontEnd::start(
 
   impl->qps = std::make_unique<api::QpsHistory>(*api.engine);
   impl->qps->start();
+
   http::Router router;
-  GITNS_CHECK(add_routes(router, *impl, o, api, std::move(webhook)));
+  GITNS_CHECK(add_routes(router, *impl, o, api, std::move(webhook), reconciles));
   http::ServerOptions so;
   so.http_listen = o.http_listen;
   so.https_listen = o.https_listen;
@@ -116,6 +117,7 @@ base::Result<std::unique_ptr<HttpFrontEnd>> HttpFrontEnd::start(
   so.log = http_log;
   so.metrics = impl->metrics.get();
   GITNS_TRY(impl->server, http::Server::start(so, std::move(router), impl->auth->authenticator()));
+  if (impl->qps) impl->qps->start();
   std::vector<std::pair<std::string, std::string>> fields;
   if (impl->server->http_port())
     fields.emplace_back("http", o.http_listen.substr(0, o.http_listen.rfind(':') + 1) +

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "controller/api/api_routes.h"
+#include "controller/api/metrics_families.h"
 #include "controller/daemon/options.h"
 #include "resolver/base/result.h"
 
@@ -19,7 +20,8 @@ class HttpFrontEnd {
   // `webhook` is called for each accepted webhook delivery (empty: no webhook route).
   static base::Result<std::unique_ptr<HttpFrontEnd>> start(
       const HttpOptions& options, const std::string& state_dir, const api::ApiContext& api,
-      std::function<void(std::string reason)> webhook);
+      std::function<void(std::string reason)> webhook,
+      const api::ReconcileMetrics* reconciles = nullptr);
   ~HttpFrontEnd();
   void stop();
 

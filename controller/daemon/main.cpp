@@ -22,6 +22,7 @@
 #include <thread>
 #include <vector>
 
+#include "controller/api/metrics_families.h"
 #include "controller/daemon/http_front.h"
 #include "controller/daemon/log.h"
 #include "controller/daemon/options.h"
@@ -255,7 +256,11 @@ int run_repo(const Options& options, const sigset_t& signals) {
   auto source = reconcile::serialized_source(*git_source);
 
   engine::Engine engine(engine_config(options));
+  api::ReconcileMetrics reconcile_metrics;  // reconciles by result and duration (/metrics)
   reconcile::ReconcilerConfig rc;
+  rc.on_outcome = [&reconcile_metrics](const reconcile::ReconcileOutcome& o) {
+    reconcile_metrics.observe(o);
+  };
   rc.status_path = (std::filesystem::path(r.state_dir) / "status.json").string();
   rc.suspensions_path = (std::filesystem::path(r.state_dir) / "suspensions.json").string();
   reconcile::Reconciler reconciler(
@@ -280,9 +285,12 @@ int run_repo(const Options& options, const sigset_t& signals) {
     api.loop = &loop;
     api.plan_source = source.get();
     api.version = GITNS_VERSION;
-    auto started = HttpFrontEnd::start(options.http, r.state_dir, api, [&loop](std::string why) {
-      loop.trigger({reconcile::TriggerKind::webhook, std::move(why)});
-    });
+    auto started = HttpFrontEnd::start(
+        options.http, r.state_dir, api,
+        [&loop](std::string why) {
+          loop.trigger({reconcile::TriggerKind::webhook, std::move(why)});
+        },
+        &reconcile_metrics);
     if (!started.ok()) {
       log(Level::error, "cannot start the HTTP server", {{"error", started.error().to_string()}});
       engine.stop();
@@ -292,8 +300,8 @@ int run_repo(const Options& options, const sigset_t& signals) {
   }
   ControllerThread controller([&] { loop.run(); });
   wait_for_stop(signals, [&] { loop.trigger({reconcile::TriggerKind::signal, "SIGHUP"}); });
-  if (http) http->stop();  // no API call waits on the loop any more
-  loop.stop();
+  loop.stop();             // API calls waiting for a reconcile return now...
+  if (http) http->stop();  // ...so the HTTP server's threads can finish
   if (!controller.join_within(std::chrono::seconds(10))) {
     // A reconcile is stuck (most likely a fetch from a silent remote). The store is
     // consistent at every moment, so leaving without it is safe.

@@ -7,8 +7,7 @@ base::Status add_health_route(Router& router, std::function<nlohmann::json()> de
                     [details = std::move(details)](const Request&) {
                       nlohmann::json body = {{"status", "ok"}};
                       if (details) {
-                        // Held in a variable: a range-for over details().items() would
-                        // iterate a temporary destroyed before the loop body (C++20).
+                        // Named: items() of a temporary would iterate a destroyed object.
                         nlohmann::json extra = details();
                         for (auto& [k, v] : extra.items()) body[k] = v;
                       }

@@ -295,9 +295,9 @@ void Reconciler::write_status(const StatusDocument& doc) {
   size_t skip =
       history_.size() > config_.history_in_status ? history_.size() - config_.history_in_status : 0;
   for (size_t i = skip; i < history_.size(); ++i) full.history.push_back(history_[i]);
-  apply_suspensions(full);
-  // The file is written under the lock too: suspend/resume rewrite it from API threads.
+  // Under the lock: suspend/resume overlay and rewrite the status from API threads.
   std::lock_guard lock(status_mutex_);
+  apply_suspensions(full);
   if (!config_.status_path.empty()) {
     auto written = write_file_atomically(config_.status_path, full.to_json().dump(2) + "\n");
     if (!written)

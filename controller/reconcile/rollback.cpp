@@ -11,6 +11,7 @@
 #include <cctype>
 
 #include "controller/reconcile/plan_json.h"
+#include "controller/reconcile/revision_plan.h"
 #include "controller/reconcile/reconciler.h"
 #include "controller/reconcile/reconciler_internal.h"
 #include "resolver/zone/zone_builder.h"
@@ -93,6 +94,12 @@ base::Result<std::vector<Reconciler::HistoryItem>> Reconciler::history_records()
   return out;
 }
 
+void Reconciler::with_source(
+    const std::function<void(RevisionSource&, const std::string& applied)>& fn) {
+  std::lock_guard op(op_mutex_);
+  fn(source_, applied_revision_);
+}
+
 nlohmann::json Reconciler::last_plan() const {
   std::lock_guard lock(plan_mutex_);
   return last_plan_;
@@ -106,7 +113,7 @@ void Reconciler::remember_plan(const Attempt& a, ReconcileResult result) {
   }
   if (!keep) return;
   nlohmann::json zones = nlohmann::json::array();
-  for (const PlannedZone& z : a.zones) zones.push_back(zone_plan_to_json(z.plan));
+  for (const PlannedZone& z : a.zones) zones.push_back(to_json(z.plan, z.file, PlanJsonOptions{1000}));
   nlohmann::json plan{{"revision", a.revision.id},
                       {"fromRevision", a.from_revision},
                       {"result", std::string(to_string(result))},

@@ -118,8 +118,60 @@ TEST(Options, UsageMentionsEveryFlag) {
   for (const char* flag :
        {"--zone FILE", "--zone ORIGIN=FILE", "--zone-dir", "--listen", "--threads", "--help",
         "--version", "SIGHUP", "--repo", "--branch", "--path", "--state-dir", "--poll",
-        "--git-username", "--git-token-file", "--git-token-env", "--ssh-key", "--ssh-known-hosts"})
+        "--git-username", "--git-token-file", "--git-token-env", "--ssh-key", "--ssh-known-hosts",
+        "--http ", "--https", "--tls-cert", "--tls-key", "--http-allow-remote",
+        "--admin-password-file", "--webhook-secret-file", "--webhook-secret-env"})
     EXPECT_NE(u.find(flag), std::string::npos) << flag;
+}
+
+TEST(Options, HttpFlags) {
+  auto o = parse({"--repo", "r", "--state-dir", "s", "--http", "127.0.0.1:8053", "--https",
+                  "0.0.0.0:8443", "--tls-cert", "c.pem", "--tls-key", "k.pem",
+                  "--admin-password-file", "pw", "--webhook-secret-env", "HOOK"});
+  ASSERT_TRUE(o.ok()) << o.error().to_string();
+  EXPECT_EQ(o->http.http_listen, "127.0.0.1:8053");
+  EXPECT_EQ(o->http.https_listen, "0.0.0.0:8443");
+  EXPECT_EQ(o->http.tls_cert, "c.pem");
+  EXPECT_EQ(o->http.tls_key, "k.pem");
+  EXPECT_EQ(o->http.admin_password_file, "pw");
+  EXPECT_EQ(o->http.webhook_secret_env, "HOOK");
+  EXPECT_TRUE(o->http.enabled());
+  EXPECT_FALSE(parse({"--repo", "r", "--state-dir", "s"})->http.enabled());
+  // --zone mode may serve HTTP with a state folder for users.json.
+  auto z = parse({"--zone-dir", "z", "--http", "[::1]:8053", "--state-dir", "s"});
+  ASSERT_TRUE(z.ok()) << z.error().to_string();
+  EXPECT_EQ(z->repo.state_dir, "s");
+  EXPECT_TRUE(parse({"--repo", "r", "--state-dir", "s", "--http", "10.0.0.1:80", "--http-allow-remote"}).ok());
+}
+
+TEST(Options, HttpFlagErrors) {
+  struct Case {
+    std::vector<std::string_view> args;
+    std::string_view says;
+  };
+  const Case cases[] = {
+      {{"--repo", "r", "--state-dir", "s", "--http", "0.0.0.0:8053"}, "loopback only"},
+      {{"--repo", "r", "--state-dir", "s", "--http", "192.0.2.1:80"}, "--http-allow-remote"},
+      {{"--repo", "r", "--state-dir", "s", "--https", ":8443", "--tls-cert", "c"}, "go together"},
+      {{"--repo", "r", "--state-dir", "s", "--tls-cert", "c", "--tls-key", "k"}, "need --https"},
+      {{"--repo", "r", "--state-dir", "s", "--admin-password-file", "pw"}, "need --http"},
+      {{"--repo", "r", "--state-dir", "s", "--http", ":1", "--webhook-secret-file", "f",
+        "--webhook-secret-env", "E"},
+       "not both"},
+      {{"--zone-dir", "z", "--http", ":8053"}, "needs --state-dir"},
+      {{"--zone-dir", "z", "--state-dir", "s"}, "needs --repo"},
+  };
+  for (const Case& c : cases) {
+    auto o = parse(c.args);
+    ASSERT_FALSE(o.ok()) << c.says;
+    EXPECT_NE(o.error().message.find(c.says), std::string::npos) << o.error().message;
+  }
+  EXPECT_TRUE(is_loopback_listen("127.0.0.1:8053"));
+  EXPECT_TRUE(is_loopback_listen("[::1]:8053"));
+  EXPECT_TRUE(is_loopback_listen("localhost:8053"));
+  EXPECT_TRUE(is_loopback_listen(":8053"));
+  EXPECT_FALSE(is_loopback_listen("[::]:8053"));
+  EXPECT_FALSE(is_loopback_listen("0.0.0.0:8053"));
 }
 
 }  // namespace

@@ -40,6 +40,12 @@ TEST(QueryStatsIndex, SizeBucketsAreUpperInclusive) {
   EXPECT_EQ(QueryStats::size_index(4096), 6u);
   EXPECT_EQ(QueryStats::size_index(4097), 7u);
   EXPECT_EQ(QueryStats::size_index(65535), QueryStats::kSizeBounds.size());
+  // Every size against the definition: the first bound not below it, else the last bucket.
+  for (size_t bytes = 0; bytes <= 70000; ++bytes) {
+    size_t want = 0;
+    while (want < QueryStats::kSizeBounds.size() && bytes > QueryStats::kSizeBounds[want]) ++want;
+    ASSERT_EQ(QueryStats::size_index(bytes), want) << bytes;
+  }
 }
 
 class HandlerStats : public ::testing::Test {
