@@ -293,8 +293,11 @@ async function main() {
   const chromium = await loadPlaywright();
   if (!fs.existsSync(CHROMIUM)) throw new Error(`no chromium at ${CHROMIUM}: install Debian's chromium (ci/install-deps.sh) or set GITNS_CHROMIUM`);
   if (!fs.existsSync(args.gitnsd)) throw new Error(`no gitnsd at ${args.gitnsd}`);
-  fs.rmSync(args.artifacts, { recursive: true, force: true });
+  // Only this test's old files go: the folder is shared with other tests' artifacts.
   fs.mkdirSync(args.artifacts, { recursive: true });
+  for (const f of fs.readdirSync(args.artifacts)) {
+    if (f.startsWith('ui-')) fs.rmSync(path.join(args.artifacts, f), { force: true });
+  }
 
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'gitns-ui-'));
   const repo = new Repo(path.join(work, 'repo'));
