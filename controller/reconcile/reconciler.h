@@ -146,11 +146,6 @@ class Reconciler {
   // The last plan with changes (applied or held), as the API's JSON; null before one.
   nlohmann::json last_plan() const;
 
-  // Runs `fn` with the source while no reconcile or rollback runs (libgit2 objects are
-  // not shared across threads): e.g. plan_revisions() for GET /revisions/{rev}/plan.
-  // Waits for a reconcile in progress.
-  void with_source(const std::function<void(RevisionSource&, const std::string& applied)>& fn);
-
   struct AppliedZone {
     std::shared_ptr<const zone::Zone> zone;
     std::optional<Fingerprint> fingerprint;  // nullopt: unknown, rebuild next time

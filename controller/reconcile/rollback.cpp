@@ -94,12 +94,6 @@ base::Result<std::vector<Reconciler::HistoryItem>> Reconciler::history_records()
   return out;
 }
 
-void Reconciler::with_source(
-    const std::function<void(RevisionSource&, const std::string& applied)>& fn) {
-  std::lock_guard op(op_mutex_);
-  fn(source_, applied_revision_);
-}
-
 nlohmann::json Reconciler::last_plan() const {
   std::lock_guard lock(plan_mutex_);
   return last_plan_;

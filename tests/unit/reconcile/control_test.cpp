@@ -376,22 +376,3 @@ TEST(ReconcileLoopTest, WaitTimesOutWhileAReconcileIsStuck) {
 
 }  // namespace
 }  // namespace gitns::reconcile
-
-namespace gitns::reconcile {
-namespace {
-
-TEST_F(ControlTest, WithSourceSeesTheAppliedRevision) {
-  std::string c1 = src_.commit({{"a.yaml", zone_with("a.test", "192.0.2.1")}});
-  ASSERT_EQ(run().result(), ReconcileResult::applied);
-  std::string seen;
-  size_t files = 0;
-  rec_->with_source([&](RevisionSource& s, const std::string& applied) {
-    seen = applied;
-    files = s.list(applied)->size();
-  });
-  EXPECT_EQ(seen, c1);
-  EXPECT_EQ(files, 1u);
-}
-
-}  // namespace
-}  // namespace gitns::reconcile
