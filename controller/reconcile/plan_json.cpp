@@ -1,5 +1,7 @@
 #include "controller/reconcile/plan_json.h"
 
+#include "controller/reconcile/revision_plan.h"
+
 namespace gitns::reconcile {
 
 namespace {
@@ -38,26 +40,10 @@ nlohmann::json rr_to_json(const wire::RR& rr) {
 }
 
 nlohmann::json zone_plan_to_json(const ZonePlan& plan, size_t max_records) {
-  std::vector<wire::RR> added, removed;
-  switch (plan.action) {
-    case ZoneAction::create:
-      if (plan.desired) added = plan.desired->records();
-      break;
-    case ZoneAction::remove:
-      if (plan.applied) removed = plan.applied->records();
-      break;
-    case ZoneAction::update:
-      if (!plan.diff.empty()) {
-        added = plan.diff.added, removed = plan.diff.removed;
-      } else if (plan.applied && plan.desired) {
-        // The apply moved the diff into the store batch: compute it again.
-        zone::ZoneDiff d = zone::diff(*plan.applied, *plan.desired);
-        added = std::move(d.added), removed = std::move(d.removed);
-      }
-      break;
-    case ZoneAction::unchanged:
-      break;
-  }
+  // The same lists gitnsctl shows: canonical order, no serial-only SOA pair.
+  PlanRecords recs = plan_records(plan);
+  const std::vector<wire::RR>& added = recs.added;
+  const std::vector<wire::RR>& removed = recs.removed;
   bool truncated = false;
   nlohmann::json j{{"zone", plan.origin.to_text()},
                    {"action", std::string(to_string(plan.action))},

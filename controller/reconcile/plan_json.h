@@ -20,7 +20,8 @@ base::Result<wire::Name> absolute_name(std::string_view text);
 
 // {"zone","action","added":[rr],"removed":[rr],"counts":{"added","removed","changed"},
 //  "serialFrom","serialTo","unsafe": str or null, "allowedBy"}. Record lists longer than
-// `max_records` are cut and "truncated": true says so (the counts stay whole).
+// `max_records` are cut and "truncated": true says so (the counts stay whole). The lists are
+// plan_records(): canonical order, without an SOA pair that differs only in its serial.
 nlohmann::json zone_plan_to_json(const ZonePlan& plan, size_t max_records = 1000);
 
 }  // namespace gitns::reconcile

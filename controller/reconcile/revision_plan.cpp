@@ -237,25 +237,9 @@ PlanRecords plan_records(const ZonePlan& plan) {
 
 nlohmann::json to_json(const ZonePlan& plan, const std::string& file,
                        const PlanJsonOptions& options) {
-  // The shape of the last plan (plan_json.h), so the API and the UI read one form; the
-  // lists here leave out the serial-only SOA change and are in canonical order.
+  // The last plan's shape (plan_json.h) plus what only a revision plan knows.
   nlohmann::json j = zone_plan_to_json(plan, options.max_records);
-  PlanRecords recs = plan_records(plan);
-  bool truncated = false;
-  auto list = [&](const std::vector<wire::RR>& rrs) {
-    nlohmann::json out = nlohmann::json::array();
-    for (const wire::RR& rr : rrs) {
-      if (out.size() >= options.max_records) {
-        truncated = true;
-        break;
-      }
-      out.push_back(rr_to_json(rr));
-    }
-    return out;
-  };
-  j["added"] = list(recs.added);
-  j["removed"] = list(recs.removed);
-  j["truncated"] = truncated;
+  j["truncated"] = j.value("truncated", false);
   j["file"] = file;
   j["unsafeReasons"] = plan.unsafe;
   j["held"] = plan.held();
